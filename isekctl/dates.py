@@ -1,0 +1,117 @@
+"""Full and partial dates as the seeds write them ("bis zum 3. Quartal 2021").
+
+A partial date is an interval of days: `2021` is all of 2021, `2021-Q3` July to
+September. Ordering compares intervals, so `start <= end` can be checked across
+forms, and a start is only "after" an end when its first day lies after the
+end's last day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final, Literal
+
+Precision = Literal["year", "half", "quarter", "month", "day"]
+
+_FORMS: Final = re.compile(
+    r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|Q(?P<quarter>[1-4])|H(?P<half>[12])))?"
+)
+FORMS_PATTERN: Final = r"^\d{4}(-(\d{2}(-\d{2})?|Q[1-4]|H[12]))?$"
+MONTHS_DE: Final = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    first: date
+    last: date
+    text: str = field(compare=False)
+    precision: Precision = field(compare=False)
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse `2021`, `2021-09`, `2021-Q3`, `2021-H1` or `2021-09-30`; ValueError otherwise."""
+        match = _FORMS.fullmatch(text)
+        if not match:
+            raise ValueError(
+                f"`{text}` ist kein Datum; erlaubt sind 2021, 2021-09, 2021-Q3, 2021-H1 "
+                "oder 2021-09-30"
+            )
+        year = int(match["year"])
+        if year < 1900 or year > 2200:
+            raise ValueError(f"Jahr {year} ist nicht plausibel")
+        if match["quarter"]:
+            q = int(match["quarter"])
+            first = date(year, 3 * q - 2, 1)
+            return cls(first, _month_end(year, 3 * q), text, "quarter")
+        if match["half"]:
+            h = int(match["half"])
+            return cls(date(year, 6 * h - 5, 1), _month_end(year, 6 * h), text, "half")
+        if match["day"]:
+            day = parse_date(text)
+            return cls(day, day, text, "day")
+        if match["month"]:
+            month = int(match["month"])
+            if not 1 <= month <= 12:
+                raise ValueError(f"`{text}`: Monat {month} gibt es nicht")
+            return cls(date(year, month, 1), _month_end(year, month), text, "month")
+        return cls(date(year, 1, 1), date(year, 12, 31), text, "year")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def german(self) -> str:
+        """The form a council paper would print: '3. Quartal 2021', '30.09.2021'."""
+        year = self.first.year
+        match self.precision:
+            case "day":
+                return format_date(self.first)
+            case "month":
+                return f"{MONTHS_DE[self.first.month - 1]} {year}"
+            case "quarter":
+                return f"{(self.first.month + 2) // 3}. Quartal {year}"
+            case "half":
+                return f"{(self.first.month + 5) // 6}. Halbjahr {year}"
+        return str(year)
+
+    def is_after(self, other: PartialDate) -> bool:
+        """True only when this interval lies entirely after `other`."""
+        return self.first > other.last
+
+
+def parse_date(text: str) -> date:
+    """A full ISO date `YYYY-MM-DD`, nothing else (no timestamps, no German dots)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        hint = ""
+        german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+        if german:
+            day, month, year = german.groups()
+            hint = f" – meinten Sie {year}-{int(month):02d}-{int(day):02d}?"
+        raise ValueError(f"`{text}` ist kein Datum der Form JJJJ-MM-TT{hint}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"`{text}`: diesen Tag gibt es nicht") from None
+
+
+def format_date(day: date) -> str:
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"

@@ -1,0 +1,177 @@
+"""Loading a whole data set: read, parse and check every file, in parallel and cached.
+
+This is the one entry point the commands use to get a `Project` and its findings.
+Parsing is per file and independent, so large repositories are spread over the
+cores; results are cached by content hash (see `cache.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+from .cache import Cache, digest, run_key
+from .checks import apply_overrides, file_findings, project_findings
+from .diagnostics import Finding, IsekError, Location, finding
+from .model import Config
+from .project import FileResult, Positions, Project, assemble, read_file
+from .resources import default_config_file
+from .storage import Directory, Source
+from .yamlio import load as load_yaml
+
+PARALLEL_THRESHOLD: Final = 400
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Outcome:
+    """Findings of a run, and the project unless only findings were asked for."""
+
+    findings: list[Finding]
+    project: Project | None = None
+    files: int = 0
+    from_cache: bool = False
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def process_file(path: str, kind: str, raw: bytes) -> FileResult:
+    """Everything about one file that depends on its content alone."""
+    document, found = load_yaml(raw, path)
+    if document is None:
+        return FileResult(path, kind, None, Positions(path), found)
+    result = read_file(path, kind, document)
+    result.findings = [
+        *found,
+        *result.findings,
+        *file_findings(path, kind, result.model, result.positions, document),
+    ]
+    return result
+
+
+def _process_batch(batch: list[tuple[str, str, bytes]]) -> list[FileResult]:
+    return [process_file(path, kind, raw) for path, kind, raw in batch]
+
+
+def _process_all(
+    todo: list[tuple[str, str, bytes]], jobs: int, progress: Progress | None
+) -> list[FileResult]:
+    workers = min(jobs, len(todo) // (PARALLEL_THRESHOLD // 2) or 1)
+    if workers <= 1:
+        results = []
+        for i, item in enumerate(todo):
+            results.append(process_file(*item))
+            if progress and i % 200 == 0:
+                progress(i, len(todo))
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform == "linux" else None  # fork starts in milliseconds
+    size = max(50, len(todo) // (workers * 4))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    results = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        for done, chunk in enumerate(pool.map(_process_batch, batches), 1):
+            results.extend(chunk)
+            if progress:
+                progress(min(done * size, len(todo)), len(todo))
+    return results
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _default_config() -> Config:
+    raw = default_config_file().read_bytes()
+    result = process_file("isek.yaml", "config", raw)
+    if not isinstance(result.model, Config):  # pragma: no cover - the shipped file is tested
+        raise RuntimeError("the bundled isek.yaml is invalid")
+    return result.model
+
+
+def load(
+    source: Source,
+    *,
+    today: date | None = None,
+    use_cache: bool = True,
+    cache_root: Path | None = None,
+    jobs: int | None = None,
+    need_project: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Read and check every file of `source`; never raises for bad data."""
+    today = today or date.today()
+    entries = source.entries()
+    cache = Cache.open(source.root, cache_root) if use_cache and source.root is not None else None
+    read_findings: list[Finding] = []
+    raws: dict[str, bytes] = {}
+    digests: dict[str, str] = {}
+    for entry in entries:
+        stat_key = source.stat_key(entry.path)
+        known = cache.known_digest(entry.path, stat_key) if cache else None
+        if known is None:
+            raw = source.read(entry.path)
+            if isinstance(raw, Finding):
+                read_findings.append(raw)
+                continue
+            raws[entry.path] = raw
+            known = digest(raw)
+            if cache:
+                cache.remember_stat(entry.path, stat_key, known)
+        digests[entry.path] = known
+    has_config = any(e.kind == "config" for e in entries)
+    key = run_key(sorted(digests.items()), f"{today.isoformat()}|{has_config}")
+    if cache and not need_project and key in cache.runs and not read_findings:
+        cache.save()
+        return Outcome(cache.runs[key], None, len(entries), from_cache=True, digests=digests)
+
+    stored = cache.files() if cache else {}
+    results: dict[tuple[str, str], FileResult] = {}
+    todo: list[tuple[str, str, bytes]] = []
+    for entry in entries:
+        if entry.path not in digests:
+            continue
+        cache_key = (entry.path, digests[entry.path])
+        if cache_key in stored:
+            results[cache_key] = stored[cache_key]
+        else:
+            raw = raws.get(entry.path) or source.read(entry.path)
+            if isinstance(raw, Finding):
+                read_findings.append(raw)
+                continue
+            todo.append((entry.path, entry.kind, raw))
+    if todo:
+        for result in _process_all(todo, jobs or default_jobs(), progress):
+            results[(result.path, digests[result.path])] = result
+    rank = {entry.path: i for i, entry in enumerate(entries)}
+    ordered = sorted(results.values(), key=lambda r: rank[r.path])
+    project = assemble(source.label, ordered, None if has_config else _default_config())
+    findings = [*read_findings, *(f for r in ordered for f in r.findings)]
+    findings.extend(project_findings(project, today))
+    findings = apply_overrides(findings, project.config)
+    findings.sort()
+    if cache:
+        cache.store_files(results)
+        if not read_findings:
+            cache.remember_run(key, findings)
+        cache.save()
+    return Outcome(findings, project, len(entries), digests=digests)
+
+
+def open_directory(path: Path) -> Directory:
+    if not path.is_dir():
+        raise IsekError(
+            finding(
+                "ISEK090",
+                Location(str(path)),
+                f"Das Verzeichnis {path} gibt es nicht.",
+                "Mit --repo auf das Datenrepository zeigen.",
+            )
+        )
+    return Directory(path)

@@ -1,0 +1,409 @@
+"""The file formats as pydantic models; field order is the canonical key order.
+
+The loader hands every scalar over as the text that was written, so these types
+decide what a value means, not YAML's implicit typing: `id: 2020` is the id
+"2020", `amount: 1.500` is refused instead of becoming 1.5 €, and `no` is never
+False. Custom types raise `PydanticCustomError`s whose type names the check code
+(see `ERROR_CODES`), so the loader can report them with the right code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .dates import FORMS_PATTERN, PartialDate, parse_date
+
+# pydantic error type -> check code; anything unlisted is ISEK013 (wrong type or value)
+ERROR_CODES: Final = {
+    "missing": "ISEK011",
+    "extra_forbidden": "ISEK012",
+    "isek_id": "ISEK015",
+    "isek_date": "ISEK050",
+    "isek_amount": "ISEK058",
+    "isek_negative": "ISEK054",
+    "isek_sdg": "ISEK057",
+}
+
+ID_PATTERN: Final = r"^[0-9A-Za-zÄÖÜäöüß](?:[0-9A-Za-zÄÖÜäöüß_.-]{0,78}[0-9A-Za-zÄÖÜäöüß])?$"
+_ID: Final = re.compile(ID_PATTERN)
+DEFAULT_STATUSES: Final = ("geplant", "laufend", "abgeschlossen", "verzoegert", "zurueckgestellt")
+DEFAULT_RESOLUTION_PATTERN: Final = r"^\d{4}/\d{4}/[A-Za-z]+$"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise PydanticCustomError(
+        "string_type", "Text erwartet, gefunden: {kind}", {"kind": _kind(value)}
+    )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "eine Zuordnung (Feld: Wert)"
+    if isinstance(value, list):
+        return "eine Liste"
+    if value is None:
+        return "nichts (leerer Wert)"
+    return f"`{value}`"
+
+
+def _single_line(value: Any) -> str:
+    text = _text(value)
+    if "\n" in text.rstrip("\n"):
+        raise PydanticCustomError("single_line", "Dieses Feld muss einzeilig sein")
+    return text.rstrip("\n")
+
+
+def _id(value: Any) -> str:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _text(value)
+    if not _ID.match(text) or ".." in text:
+        raise PydanticCustomError(
+            "isek_id",
+            "`{id}` ist keine gültige ID: erlaubt sind Buchstaben, Ziffern, `-`, `_` und `.`, "
+            "am Anfang und Ende ein Buchstabe oder eine Ziffer",
+            {"id": text},
+        )
+    return text
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _single_line(value)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise PydanticCustomError(
+        "bool_type", "Nur `true` oder `false` erlaubt, gefunden: {kind}", {"kind": _kind(value)}
+    )
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value):
+        return int(value)
+    raise PydanticCustomError(
+        "int_type", "Ganze Zahl erwartet, gefunden: {kind}", {"kind": _kind(value)}
+    )
+
+
+def _year(value: Any) -> int:
+    year = _integer(value)
+    if not 1900 <= year <= 2200:
+        raise PydanticCustomError("year_range", "`{year}` ist kein plausibles Jahr", {"year": year})
+    return year
+
+
+def _sdg(value: Any) -> int:
+    number = _integer(value)
+    if not 1 <= number <= 17:
+        raise PydanticCustomError(
+            "isek_sdg",
+            "SDG {n} gibt es nicht: die Nachhaltigkeitsziele sind 1 bis 17",
+            {"n": number},
+        )
+    return number
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = _text(value)
+    if re.fullmatch(r"-?\d{1,15}(\.\d{1,6})?", text):
+        return Decimal(text)
+    if re.fullmatch(r"-?\d+,\d+", text):
+        raise PydanticCustomError(
+            "decimal_type",
+            "`{v}`: Dezimalpunkt statt Komma schreiben ({fix})",
+            {"v": text, "fix": text.replace(",", ".")},
+        )
+    raise PydanticCustomError(
+        "decimal_type", "Zahl erwartet, gefunden: {kind}", {"kind": _kind(value)}
+    )
+
+
+def _amount(value: Any) -> Decimal:
+    """Euros: whole numbers or at most two decimals; `1.500` is refused, not read as 1,50 €."""
+    if (isinstance(value, int) and not isinstance(value, bool)) or isinstance(value, Decimal):
+        text = str(value)
+    else:
+        text = _text(value).strip()
+    negative = text.startswith("-")
+    digits = text.lstrip("-")
+    if re.fullmatch(r"\d{1,12}(\.\d{1,2})?", digits):
+        if negative:
+            raise PydanticCustomError("isek_negative", "Der Betrag {v} € ist negativ", {"v": text})
+        return Decimal(digits)
+    if re.fullmatch(r"\d{1,3}([.,' _]\d{3})+([,.]\d{1,2})?", digits) or re.fullmatch(
+        r"\d+,\d{1,2}", digits
+    ):
+        whole = re.sub(r"[.,' _](\d{3})", r"\1", digits).replace(",", ".")
+        raise PydanticCustomError(
+            "isek_amount",
+            "`{v}` ist kein Betrag in Euro: Tausenderpunkte weglassen, Cent mit Punkt – meinten Sie {fix}?",
+            {"v": text, "fix": whole},
+        )
+    raise PydanticCustomError(
+        "isek_amount", "`{v}` ist kein Betrag in Euro (z. B. 25000)", {"v": text}
+    )
+
+
+def _partial_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _text(value)
+    try:
+        return PartialDate.parse(text)
+    except ValueError as exc:
+        raise PydanticCustomError("isek_date", str(exc)) from None
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_date(_text(value))
+    except ValueError as exc:
+        raise PydanticCustomError("isek_date", str(exc)) from None
+
+
+def _decimal_json(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+_ID_SCHEMA: Final = {"anyOf": [{"type": "string", "pattern": ID_PATTERN}, {"type": "integer"}]}
+_KEY_SCHEMA: Final = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+
+Text = Annotated[str, BeforeValidator(_text)]
+SingleLine = Annotated[str, BeforeValidator(_single_line)]
+Id = Annotated[str, BeforeValidator(_id), WithJsonSchema(_ID_SCHEMA)]
+Key = Annotated[str, BeforeValidator(_key), WithJsonSchema(_KEY_SCHEMA)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Year = Annotated[
+    int,
+    BeforeValidator(_year),
+    WithJsonSchema({"type": "integer", "minimum": 1900, "maximum": 2200}),
+]
+Sdg = Annotated[
+    int, BeforeValidator(_sdg), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 17})
+]
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_number),
+    PlainSerializer(_decimal_json),
+    WithJsonSchema({"type": "number"}),
+]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    PlainSerializer(_decimal_json),
+    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
+]
+Partial = Annotated[
+    PartialDate,
+    BeforeValidator(_partial_date),
+    PlainSerializer(str),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": FORMS_PATTERN}, {"type": "integer"}]}),
+]
+Date = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, arbitrary_types_allowed=True
+    )
+
+
+# --- isek.yaml ---------------------------------------------------------------------------
+
+
+class Level(Model):
+    """A level of the goal system, top first (gesamtstädtisch, Produktbereich …)."""
+
+    id: Id
+    name: SingleLine
+    requires_product_area: Flag = False
+
+
+class Themes(Model):
+    """An extra classification such as Handlungsfelder or Aktionsräume."""
+
+    name: SingleLine
+    items: dict[Key, SingleLine]
+
+
+class Status(Model):
+    id: Key
+    name: SingleLine
+
+
+class OpenData(Model):
+    """Metadata for `export` (DCAT-AP.de)."""
+
+    publisher: SingleLine | None = None
+    publisher_url: SingleLine | None = None
+    contact_email: SingleLine | None = None
+    license: SingleLine = "dl-de/by-2-0"
+    ars: SingleLine | None = None  # amtlicher Regionalschlüssel, for the geocoding URI
+
+
+_STATUS_LABELS: Final = {
+    "verzoegert": "verzögert",
+    "zurueckgestellt": "zurückgestellt",
+}
+
+
+class Config(Model):
+    """`isek.yaml`: everything municipal that the tool must not hard-code."""
+
+    municipality: SingleLine
+    levels: Annotated[list[Level], Field(min_length=1)]
+    product_areas: dict[Key, SingleLine] = {}
+    departments: dict[Key, SingleLine] | None = None
+    themes: Themes | None = None
+    statuses: Annotated[list[Key | Status], Field(min_length=1)] = list(DEFAULT_STATUSES)
+    done_statuses: list[Key] = ["abgeschlossen"]
+    resolution_pattern: SingleLine = DEFAULT_RESOLUTION_PATTERN
+    resolution_url: SingleLine | None = None
+    stale_after_months: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=120)] = 6
+    open_data: OpenData = OpenData()
+    checks: dict[Key, Literal["error", "warning", "off"]] = {}
+
+    def status_ids(self) -> list[str]:
+        return [item if isinstance(item, str) else item.id for item in self.statuses]
+
+    def status_name(self, status: str) -> str:
+        for item in self.statuses:
+            if isinstance(item, Status) and item.id == status:
+                return item.name
+        return _STATUS_LABELS.get(status, status)
+
+    def level(self, level_id: str) -> Level | None:
+        return next((level for level in self.levels if level.id == level_id), None)
+
+    def level_rank(self, level_id: str) -> int:
+        """0 for the top level; larger is lower; -1 for an unknown level."""
+        return next((i for i, level in enumerate(self.levels) if level.id == level_id), -1)
+
+    def product_area_key(self, key: str | None) -> str | None:
+        """The configured key meant by `key`: `12` matches "12", `1` matches "01"."""
+        if key is None:
+            return None
+        if key in self.product_areas:
+            return key
+        if key.isdigit():
+            return next((k for k in self.product_areas if k.isdigit() and int(k) == int(key)), None)
+        return None
+
+
+# --- goals -------------------------------------------------------------------------------
+
+
+class Observation(Model):
+    year: Year
+    value: Number
+
+
+class Target(Model):
+    year: Year
+    value: Number
+    comparison: Literal["<=", ">=", "=", "<", ">"] = ">="
+
+
+class Indicator(Model):
+    """A Kennzahl: baseline, target and measured values per year."""
+
+    id: Id
+    name: SingleLine
+    unit: SingleLine | None = None
+    baseline: Observation | None = None
+    target: Target | None = None
+    values: list[Observation] = []
+
+
+class Goal(Model):
+    id: Id
+    title: SingleLine
+    level: Id
+    product_area: Key | None = None
+    parent: Id | None = None
+    contributes_to: list[Id] = []
+    replaces: list[Id] = []
+    description: Text | None = None
+    sdgs: list[Sdg] = []
+    themes: list[Key] = []
+    indicators: list[Indicator] = []
+
+
+class GoalsFile(Model):
+    goals: list[Goal]
+
+
+# --- measures ----------------------------------------------------------------------------
+
+
+class BudgetLine(Model):
+    year: Year
+    kind: Literal["investition", "aufwand", "personal"]
+    amount: Amount
+
+
+class StatusReport(Model):
+    date: Date
+    status: Key
+    text: Text
+
+
+class Measure(Model):
+    id: Id
+    title: SingleLine
+    goals: Annotated[list[Id], Field(min_length=1)]
+    department: Key
+    status: Key
+    rating: Literal["gruen", "gelb", "rot"] | None = None
+    rating_reason: Text | None = None
+    term: Literal["kurzfristig", "mittelfristig", "langfristig"] | None = None
+    start: Partial | None = None
+    end: Partial | None = None
+    description: Text | None = None
+    budget: list[BudgetLine] = []
+    resolutions: list[SingleLine] = []
+    sdgs: list[Sdg] = []
+    themes: list[Key] = []
+    reports: list[StatusReport] = []
+
+
+# --- revisions ---------------------------------------------------------------------------
+
+
+class Revision(Model):
+    """A decided state of the goal system, frozen with who decided it and when."""
+
+    id: Id
+    title: SingleLine
+    state: Literal["beschlossen", "entwurf"]
+    decided_by: SingleLine | None = None
+    decided_on: Date | None = None
+    resolution: SingleLine | None = None
+    budget_years: list[Year] = []
+    goals: list[Goal] = []
+
+
+FILE_MODELS: Final[dict[str, type[Model]]] = {
+    "config": Config,
+    "goals": GoalsFile,
+    "measure": Measure,
+    "revision": Revision,
+}

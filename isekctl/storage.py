@@ -1,0 +1,295 @@
+"""Where a data set lives: a directory, or a commit of a git repository.
+
+Both kinds of source list the same files (`isek.yaml`, `data/goals`, `data/measures`,
+`data/revisions`) and hand out their bytes, so loading does not care where they
+come from. Reading is defensive: only regular files inside the root, with a size
+cap, because a pull request can add a symlink to any file of the CI runner.
+Refs from the command line are resolved in Python and never reach git's argv.
+GitPython is imported only here, and only when a git source is used.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Final, Protocol
+
+from .diagnostics import Finding, Location, finding, stop
+from .yamlio import MAX_BYTES
+
+CONFIG_FILE: Final = "isek.yaml"
+FOLDERS: Final = {"goals": "data/goals", "measure": "data/measures", "revision": "data/revisions"}
+SUFFIXES: Final = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One data file of a source: its kind and its POSIX path relative to the root."""
+
+    kind: str
+    path: str
+
+
+class Source(Protocol):
+    label: str
+
+    @property
+    def root(self) -> Path | None:
+        """A directory on disk, when there is one (cache, templates, writes)."""
+
+    def entries(self) -> list[Entry]: ...
+
+    def read(self, path: str) -> bytes | Finding: ...
+
+    def stat_key(self, path: str) -> tuple[int, int] | None: ...
+
+
+@dataclass
+class Directory:
+    """A data repository's working tree (or any directory with the same layout)."""
+
+    root: Path
+    label: str = ""
+    _real_root: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._real_root = os.path.realpath(self.root)
+        self.label = self.label or str(self.root)
+
+    def entries(self) -> list[Entry]:
+        found: list[Entry] = []
+        if os.path.lexists(self.root / CONFIG_FILE):
+            found.append(Entry("config", CONFIG_FILE))
+        for kind, folder in FOLDERS.items():
+            try:
+                with os.scandir(self.root / folder) as listing:
+                    names = sorted(
+                        e.name
+                        for e in listing
+                        if e.name.endswith(SUFFIXES) and not e.name.startswith(".")
+                    )
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            found.extend(Entry(kind, f"{folder}/{name}") for name in names)
+        return found
+
+    def read(self, path: str) -> bytes | Finding:
+        full = self.root / path
+        try:
+            info = os.lstat(full)
+        except OSError as exc:
+            return finding(
+                "ISEK010", Location(path), f"Die Datei lässt sich nicht lesen: {exc.strerror}."
+            )
+        if not stat.S_ISREG(info.st_mode):
+            what = "ein symbolischer Link" if stat.S_ISLNK(info.st_mode) else "kein normales File"
+            return finding(
+                "ISEK010",
+                Location(path),
+                f"Die Datei ist {what}; sie wird nicht gelesen.",
+                "Datendateien müssen normale Dateien im Repository sein.",
+            )
+        if not os.path.realpath(full).startswith(self._real_root + os.sep):
+            return finding("ISEK010", Location(path), "Die Datei liegt außerhalb des Repositorys.")
+        if info.st_size > MAX_BYTES:
+            return finding(
+                "ISEK007",
+                Location(path, 1, 1),
+                f"Die Datei ist {info.st_size // 1024} KiB groß; erlaubt ist 1 MiB.",
+            )
+        try:
+            with open(full, "rb") as handle:
+                return handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return finding(
+                "ISEK010", Location(path), f"Die Datei lässt sich nicht lesen: {exc.strerror}."
+            )
+
+    def stat_key(self, path: str) -> tuple[int, int] | None:
+        try:
+            info = os.lstat(self.root / path)
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size)
+
+
+_REF_FORBIDDEN: Final = ("\0", "\r", "\n", " ", "~", "^:", "..", "@{", "\\")
+
+
+def check_ref(ref: str) -> None:
+    """Refuse what can only be an attack or a typo before git sees anything."""
+    if not ref or ref.startswith("-") or len(ref) > 200 or any(c in ref for c in "\0\r\n"):
+        raise stop(
+            "ISEK094",
+            f"`{ref[:60]}` ist keine gültige git-Revision.",
+            "Einen Branch, Tag oder Commit angeben, z. B. git:main oder git:HEAD~1.",
+        )
+
+
+@dataclass
+class GitCommit:
+    """The data repository as committed at one ref, read from git's object database."""
+
+    root: Path | None
+    label: str
+    _commit: Any
+    _blobs: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, repo_dir: Path, ref: str) -> GitCommit:
+        check_ref(ref)
+        os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+        try:
+            import git
+        except ImportError as exc:  # pragma: no cover - GitPython is a dependency
+            raise stop("ISEK091", f"GitPython ist nicht verfügbar: {exc}") from None
+        try:
+            repo = git.Repo(repo_dir, search_parent_directories=True)
+        except Exception:
+            raise stop(
+                "ISEK091",
+                f"{repo_dir} ist kein git-Repository; git:{ref} lässt sich nicht lesen.",
+                "isekctl im Datenrepository aufrufen oder --repo angeben.",
+            ) from None
+        try:
+            commit = repo.commit(ref)  # resolved in Python: no option injection possible
+        except Exception:
+            raise stop(
+                "ISEK091",
+                f"Die git-Revision `{ref}` gibt es in diesem Repository nicht.",
+                "Tippfehler? In CI mit flachem Klon: den Zielbranch holen "
+                "(GitHub: fetch-depth: 0, GitLab: GIT_DEPTH: 0 oder `git fetch origin main`).",
+            ) from None
+        prefix = PurePosixPath(
+            os.path.relpath(repo_dir.resolve(), Path(repo.working_tree_dir or ".").resolve())
+        )
+        source = cls(None, f"git:{ref} ({commit.hexsha[:10]})", commit)
+        source._index(prefix)
+        return source
+
+    def _index(self, prefix: PurePosixPath) -> None:
+        base = "" if str(prefix) == "." else f"{prefix}/"
+        try:
+            tree = self._commit.tree / base.rstrip("/") if base else self._commit.tree
+        except KeyError:
+            return
+        for relpath in (CONFIG_FILE, *FOLDERS.values()):
+            try:
+                obj = tree / relpath
+            except KeyError:
+                continue
+            if obj.type == "blob":
+                self._blobs[relpath] = obj
+            elif obj.type == "tree":
+                for child in obj:
+                    if (
+                        child.type == "blob"
+                        and child.name.endswith(SUFFIXES)
+                        and not child.name.startswith(".")
+                    ):
+                        self._blobs[f"{relpath}/{child.name}"] = child
+
+    def entries(self) -> list[Entry]:
+        found: list[Entry] = []
+        if CONFIG_FILE in self._blobs:
+            found.append(Entry("config", CONFIG_FILE))
+        for kind, folder in FOLDERS.items():
+            names = sorted(p for p in self._blobs if p.startswith(folder + "/"))
+            found.extend(Entry(kind, p) for p in names)
+        return found
+
+    def read(self, path: str) -> bytes | Finding:
+        blob = self._blobs.get(path)
+        if blob is None:
+            return finding("ISEK010", Location(path), "Die Datei fehlt in diesem Commit.")
+        if blob.mode not in (0o100644, 0o100755):
+            return finding(
+                "ISEK010", Location(path), "Die Datei ist im Commit ein Symlink oder Submodul."
+            )
+        if blob.size > MAX_BYTES:
+            return finding(
+                "ISEK007", Location(path, 1, 1), f"Die Datei ist {blob.size // 1024} KiB groß."
+            )
+        data: bytes = blob.data_stream.read()
+        return data
+
+    def stat_key(self, path: str) -> tuple[int, int] | None:
+        del path  # commits are immutable; blob ids are content hashes already
+        return None
+
+
+def is_data_repository(path: Path) -> bool:
+    return (path / CONFIG_FILE).is_file() or (path / "data").is_dir()
+
+
+@contextmanager
+def atomic_writer(target: Path, *, overwrite: bool) -> Iterator[IO[str]]:
+    """Write `target` completely or not at all: temp file beside it, fsync, rename.
+
+    Without `overwrite` an existing file is never replaced (checked again right
+    before the rename, so a file created meanwhile is not lost either).
+    """
+    if not overwrite and os.path.lexists(target):
+        raise stop("ISEK093", f"{target} gibt es schon.", "Mit --force überschreiben.", str(target))
+    if os.path.islink(target):
+        raise stop(
+            "ISEK010",
+            f"{target} ist ein symbolischer Link; er wird nicht überschrieben.",
+            path=str(target),
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below on every path
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=target.parent,
+        prefix=f".{target.name}.",
+        suffix=".tmp",
+        delete=False,
+    )
+    try:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        if os.path.exists(target):
+            os.chmod(handle.name, stat.S_IMODE(os.stat(target).st_mode))
+        else:
+            os.chmod(handle.name, 0o644)
+        if overwrite:
+            os.replace(handle.name, target)
+        else:
+            _link_new(handle.name, target)
+    except BaseException:
+        handle.close()
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _link_new(temp: str, target: Path) -> None:
+    """Move `temp` to `target` only if `target` does not exist, atomically where possible."""
+    try:
+        os.link(temp, target)  # fails if the target appeared meanwhile
+    except FileExistsError:
+        raise
+    except OSError:  # file systems without hard links
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
+        os.replace(temp, target)
+        return
+    os.unlink(temp)
+
+
+def write_text(target: Path, text: str, *, overwrite: bool) -> None:
+    try:
+        with atomic_writer(target, overwrite=overwrite) as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise stop(
+            "ISEK093", f"{target} gibt es schon.", "Mit --force überschreiben.", str(target)
+        ) from None

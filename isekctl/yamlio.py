@@ -1,0 +1,374 @@
+"""Reading YAML safely and fast, with the line and column of every value.
+
+Reading goes through libyaml's event stream (ruamel's C parser) and builds plain
+dicts, lists and strings itself. That is faster than any constructor, keeps every
+position, and lets us refuse what has no place in these files (anchors, aliases,
+tags, directives, second documents, complex keys, duplicate keys, excessive
+depth) before anything is expanded. Every scalar stays the text that was written;
+`model.py` decides what it means. The round-trip loader, which keeps comments, is
+only used by the commands that write files back (see `layout.py`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .diagnostics import Finding, Location, finding
+
+MAX_BYTES: Final = 1 << 20
+MAX_DEPTH: Final = 30
+MAX_NODES: Final = 100_000
+
+PathKey = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_NULLS: Final = frozenset(("", "~", "null", "Null", "NULL"))
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE: Final = re.compile(
+    r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_BAD_INDENT: Final = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed file: plain data plus 1-based positions of values and of mapping keys."""
+
+    data: Any
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        """Where `path` is written, or the deepest existing part of it when it is not."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            found = self.values.get(path[:end])
+            if found:
+                return found
+        return (1, 1)
+
+
+class _Stop(Exception):
+    """Internal: ends parsing of one file with a finding."""
+
+    def __init__(self, item: Finding) -> None:
+        self.item = item
+
+
+def _line_col(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
+    """Bytes to text: strict UTF-8 (a leading BOM is allowed), nothing else."""
+    if len(raw) > MAX_BYTES:
+        return None, [
+            finding(
+                "ISEK007",
+                Location(path, 1, 1),
+                f"Die Datei ist {len(raw) // 1024} KiB groß; erlaubt ist 1 MiB.",
+                "Große Texte gehören nicht in eine Datendatei; Datei aufteilen.",
+            )
+        ]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            finding(
+                "ISEK002",
+                Location(path, 1, 1),
+                "Die Datei ist in UTF-16 gespeichert.",
+                "Im Editor die Kodierung „UTF-8“ wählen und neu speichern.",
+            )
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        byte = raw[exc.start]
+        guess = bytes([byte]).decode("cp1252", "replace")
+        return None, [
+            finding(
+                "ISEK002",
+                Location(path, line, col),
+                f"Die Datei ist nicht in UTF-8 gespeichert (Byte 0x{byte:02X}, in Windows-1252 `{guess}`).",
+                "Die Datei wurde vermutlich als Windows-1252/Latin-1 gespeichert; "
+                "im Editor die Kodierung „UTF-8“ wählen und neu speichern.",
+            )
+        ]
+    return text, []
+
+
+def _scan_text(text: str, path: str) -> list[Finding]:
+    """Problems visible in the raw text: bad indentation, control and invisible characters."""
+    found: list[Finding] = []
+    for match in _BAD_INDENT.finditer(text):
+        what = "Tabulator" if match[1] == "\t" else "geschütztes Leerzeichen (U+00A0)"
+        found.append(
+            finding(
+                "ISEK003",
+                Location(path, *_line_col(text, match.start(1))),
+                f"Einrückung mit {what}.",
+                "YAML rückt nur mit normalen Leerzeichen ein.",
+            )
+        )
+        break
+    for match in _CONTROL.finditer(text):
+        if match[0] == "\t":
+            continue
+        found.append(
+            finding(
+                "ISEK008",
+                Location(path, *_line_col(text, match.start())),
+                f"Unzulässiges Steuerzeichen U+{ord(match[0]):04X} in der Datei.",
+                "Das Zeichen löschen; es stammt meist aus kopiertem Text.",
+            )
+        )
+        break
+    found.extend(
+        finding(
+            "ISEK062",
+            Location(path, *_line_col(text, match.start())),
+            f"Unsichtbares Zeichen U+{ord(match[0]):04X} ({unicodedata.name(match[0], '?')}).",
+            "Unsichtbare Zeichen lassen Texte und Verweise gleich aussehen, "
+            "die verschieden sind; das Zeichen löschen.",
+        )
+        for match in _INVISIBLE.finditer(text)
+    )
+    return found
+
+
+def _events(text: str) -> Iterator[Any]:
+    try:
+        from _ruamel_yaml_clibz import CParser  # libyaml, via the ruamel.yaml[libyaml] extra
+    except ImportError:  # pragma: no cover - platforms without the wheel: pure Python, slower
+        from ruamel.yaml import YAML
+
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = CParser(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            yield event
+    finally:
+        parser.dispose()
+
+
+_SYNTAX_HINTS: Final = (
+    (
+        "mapping values are not allowed",
+        "Ein Text enthält `: ` oder die Einrückung stimmt nicht. Text mit Doppelpunkt, #, &, *, @ "
+        'oder [ in gerade Anführungszeichen setzen: title: "Ziel: Klimaneutralität".',
+    ),
+    (
+        "could not find expected ':'",
+        "Hier fehlt ein Doppelpunkt: jede Zeile ist `feld: wert` oder ein Listeneintrag `- wert`.",
+    ),
+    (
+        "did not find expected key",
+        "Die Einrückung stimmt nicht, oder ein Text beginnt mit [ oder { – dann in Anführungszeichen setzen.",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "Ein Text beginnt mit `- `: in Anführungszeichen setzen, oder die Liste eine Zeile tiefer beginnen.",
+    ),
+    ("cannot start any token", "Ein Text beginnt mit @, ` oder %: in Anführungszeichen setzen."),
+    (
+        "found unexpected end of stream",
+        "Ein Anführungszeichen oder eine Klammer wird nicht geschlossen.",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "Eine Liste in [ … ] wird nicht geschlossen, oder ein Eintrag enthält ein Komma ohne Anführungszeichen.",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "Eine Zuordnung in { … } wird nicht geschlossen, oder ein Wert enthält ein Komma ohne Anführungszeichen.",
+    ),
+    ("incompatible YAML document", "Die Zeile %YAML … am Anfang löschen."),
+)
+
+
+def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = str(getattr(exc, "problem", None) or exc).strip()
+    hint = next((h for key, h in _SYNTAX_HINTS if key in problem), None)
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if any(q in source for q in "„“”‚‘’"):
+        hint = (
+            "Typografische Anführungszeichen („…“) zählen in YAML nicht als Anführungszeichen; "
+            'gerade Anführungszeichen "…" verwenden.'
+        )
+    return finding("ISEK001", Location(path, line, col), f"YAML-Syntaxfehler: {problem}.", hint)
+
+
+def parse(text: str, path: str) -> tuple[Document | None, list[Finding]]:
+    """Parse one file's text; a `None` document comes with at least one error finding."""
+    found = _scan_text(text, path)
+    if any(item.code in ("ISEK003", "ISEK008") for item in found):
+        return None, found
+    try:
+        document = _build(text, path)
+    except _Stop as stop:
+        return None, [*found, stop.item]
+    except RecursionError:
+        return None, [
+            *found,
+            finding("ISEK007", Location(path, 1, 1), "Die Datei ist zu tief verschachtelt."),
+        ]
+    except Exception as exc:  # ruamel raises ValueError, AssertionError … on odd input
+        return None, [*found, _syntax_finding(exc, text, path)]
+    if document is None:
+        return None, [
+            *found,
+            finding(
+                "ISEK004",
+                Location(path, 1, 1),
+                "Die Datei ist leer.",
+                "Die Datei löschen oder den Inhalt eintragen.",
+            ),
+        ]
+    return document, found
+
+
+def _forbidden(event: Any, path: str, what: str, hint: str) -> _Stop:
+    mark = event.start_mark
+    return _Stop(finding("ISEK005", Location(path, mark.line + 1, mark.column + 1), what, hint))
+
+
+def _build(text: str, path: str) -> Document | None:
+    from ruamel.yaml import events as ev
+
+    values: dict[PathKey, Position] = {}
+    keys: dict[PathKey, Position] = {}
+    # one frame per open collection: [container, path, pending key (mappings)]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = nodes = 0
+    for event in _events(text):
+        kind = type(event)
+        if kind is ev.ScalarEvent or kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Stop(
+                    finding("ISEK007", Location(path, 1, 1), "Die Datei hat zu viele Einträge.")
+                )
+            if event.anchor is not None:
+                raise _forbidden(
+                    event,
+                    path,
+                    f"`&{event.anchor}` ist ein YAML-Anker.",
+                    "Beginnt ein Text mit &, ihn in Anführungszeichen setzen.",
+                )
+            if event.tag is not None and event.tag != "!":
+                raise _forbidden(
+                    event,
+                    path,
+                    f"YAML-Tag `{event.tag}` ist nicht erlaubt.",
+                    "Beginnt ein Text mit !, ihn in Anführungszeichen setzen.",
+                )
+            position = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if kind is ev.ScalarEvent:
+                value: Any = event.value
+                if event.style in ("", None) and value in _NULLS:
+                    value = None
+            else:
+                value = {} if kind is ev.MappingStartEvent else []
+            if not stack:
+                root, node_path = value, ()
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is dict:
+                    if frame[2] is None:  # this node is a key
+                        if kind is not ev.ScalarEvent:
+                            raise _forbidden(
+                                event,
+                                path,
+                                "Ein Feldname muss ein einfacher Text sein.",
+                                "Feldnamen stehen links vom Doppelpunkt: `title: …`.",
+                            )
+                        name = "" if value is None else value
+                        if name == "<<" and event.style in ("", None):
+                            raise _forbidden(
+                                event,
+                                path,
+                                "`<<` (Merge-Key) ist nicht erlaubt.",
+                                "Die Felder ausschreiben.",
+                            )
+                        key_path = (*frame[1], name)
+                        if name in container:
+                            first = keys[key_path]
+                            raise _Stop(
+                                finding(
+                                    "ISEK006",
+                                    Location(path, *position),
+                                    f"Das Feld `{name}` steht zweimal (zuerst in Zeile {first[0]}).",
+                                    "Einen der beiden Einträge löschen; sonst gilt unbemerkt nur einer.",
+                                )
+                            )
+                        keys[key_path] = position
+                        frame[2] = name
+                        continue
+                    name = frame[2]
+                    frame[2] = None
+                    node_path = (*frame[1], name)
+                    container[name] = value
+                else:
+                    node_path = (*frame[1], len(container))
+                    container.append(value)
+            values[node_path] = position
+            if kind is not ev.ScalarEvent:
+                stack.append([value, node_path, None])
+                if len(stack) > MAX_DEPTH:
+                    raise _Stop(
+                        finding(
+                            "ISEK007",
+                            Location(path, *position),
+                            f"Die Datei ist tiefer als {MAX_DEPTH} Ebenen verschachtelt.",
+                        )
+                    )
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            stack.pop()
+        elif kind is ev.AliasEvent:
+            raise _forbidden(
+                event,
+                path,
+                f"`*{event.anchor}` ist ein YAML-Alias.",
+                "Beginnt ein Text mit *, ihn in Anführungszeichen setzen.",
+            )
+        elif kind is ev.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _forbidden(
+                    event,
+                    path,
+                    "Die Datei enthält mehr als ein YAML-Dokument (`---`).",
+                    "Pro Datei nur ein Dokument; die Zeile `---` entfernen.",
+                )
+            if event.version is not None or event.tags:
+                raise _forbidden(
+                    event,
+                    path,
+                    "YAML-Direktiven (`%YAML`, `%TAG`) sind nicht erlaubt.",
+                    "Die Zeile mit % am Dateianfang löschen.",
+                )
+    if documents == 0 or root is None:
+        return None
+    return Document(root, values, keys)
+
+
+def load(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:
+    """Bytes of one file to a document, or findings that say why not."""
+    text, found = decode(raw, path)
+    if text is None:
+        return None, found
+    return parse(text, path)
