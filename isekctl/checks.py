@@ -21,7 +21,7 @@ from typing import Any, Final
 from .diagnostics import RULES, Finding, Location, Severity, finding
 from .model import Config, Goal, Measure
 from .project import Item, Positions, Project, suggest
-from .yamlio import Document, PathKey
+from .yamlio import PathKey
 
 # --- checks of one file ------------------------------------------------------------------
 
@@ -103,55 +103,61 @@ def check_budget_lines(path: str, kind: str, model: Any, positions: Positions) -
             seen[key] = i
 
 
-def check_text(document: Document, path: str) -> Iterator[Finding]:
+def check_text(data: Any, positions: Positions) -> Iterator[Finding]:
     """Text hygiene on every string: NFC, stray whitespace, control characters."""
-    stack: list[tuple[PathKey, Any]] = [((), document.data)]
+    stack: list[tuple[PathKey, Any]] = [((), data)]
     while stack:
         where, value = stack.pop()
         if isinstance(value, dict):
             stack.extend(((*where, k), v) for k, v in value.items())
-            stack.extend(
-                ((*where, k), k) for k in value if not isinstance(k, int) and k != k.strip()
-            )
         elif isinstance(value, list):
             stack.extend(((*where, i), v) for i, v in enumerate(value))
         elif isinstance(value, str):
-            yield from _text_findings(value, Location(path, *document.position(where)))
+            problems = _text_problems(value)
+            if problems:
+                location = positions.at(*where)
+                yield from (
+                    finding(code, location, message, hint) for code, message, hint in problems
+                )
 
 
-_CONTROL_IN_VALUE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_IN_VALUE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _text_findings(text: str, location: Location) -> Iterator[Finding]:
+def _text_problems(text: str) -> list[tuple[str, str, str]]:
+    problems = []
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        yield finding(
-            "ISEK060",
-            location,
-            "Der Text ist nicht in Unicode-Normalform NFC (z. B. ü als u + ¨).",
-            "`isekctl fmt` schreibt ihn in NFC; sonst sehen gleiche Wörter verschieden aus.",
+        problems.append(
+            (
+                "ISEK060",
+                "Der Text ist nicht in Unicode-Normalform NFC (z. B. ü als u + ¨).",
+                "`isekctl fmt` schreibt ihn in NFC; sonst sehen gleiche Wörter verschieden aus.",
+            )
         )
     control = _CONTROL_IN_VALUE.search(text)
     if control:
-        yield finding(
-            "ISEK008",
-            location,
-            f"Der Text enthält das Steuerzeichen U+{ord(control[0]):04X}.",
-            "Die Escape-Sequenz (\\e, \\a, \\0 …) im Text löschen.",
+        problems.append(
+            (
+                "ISEK008",
+                f"Der Text enthält das Steuerzeichen U+{ord(control[0]):04X}.",
+                "Die Escape-Sequenz (\\e, \\a, \\0 …) im Text löschen.",
+            )
         )
     body = text.rstrip("\n")
-    if "\n" in body:
-        return
-    if body != body.strip():
-        yield finding(
-            "ISEK061", location, "Leerzeichen am Anfang oder Ende des Textes.", "Entfernen."
-        )
-    elif "  " in body or "\t" in body:
-        yield finding(
-            "ISEK061",
-            location,
-            "Doppelte Leerzeichen oder Tabulator im Text.",
-            "Durch ein Leerzeichen ersetzen.",
-        )
+    if "\n" not in body:
+        if body != body.strip():
+            problems.append(
+                ("ISEK061", "Leerzeichen am Anfang oder Ende des Textes.", "Entfernen.")
+            )
+        elif "  " in body or "\t" in body:
+            problems.append(
+                (
+                    "ISEK061",
+                    "Doppelte Leerzeichen oder Tabulator im Text.",
+                    "Durch ein Leerzeichen ersetzen.",
+                )
+            )
+    return problems
 
 
 FileCheck = Callable[[str, str, Any, Positions], Iterable[Finding]]
@@ -164,10 +170,14 @@ FILE_CHECKS: Final[tuple[FileCheck, ...]] = (
 
 
 def file_findings(
-    path: str, kind: str, model: Any, positions: Positions, document: Document
+    path: str, kind: str, model: Any, positions: Positions, data: Any, *, untidy: bool = True
 ) -> list[Finding]:
-    """All content-only findings of one file (cacheable)."""
-    found = list(check_text(document, path))
+    """All content-only findings of one file (cacheable).
+
+    `untidy=False` (known from parsing: no quoted scalar, no double blank, no tab,
+    the whole file in NFC) skips the per-string text hygiene walk.
+    """
+    found = list(check_text(data, positions)) if untidy else []
     for check in FILE_CHECKS:
         found.extend(check(path, kind, model, positions))
     return found
@@ -240,36 +250,29 @@ def check_config(ctx: Context) -> Iterator[Finding]:
 
 
 def check_unique_ids(ctx: Context) -> Iterator[Finding]:
-    first: dict[str, tuple[str, Location]] = {}
-    labelled: list[tuple[str, str, Location]] = []
+    # (id, what, item, path inside the item); locations are only looked up for duplicates
+    labelled: list[tuple[str, str, Item[Any], tuple[str | int, ...]]] = []
     for goal in ctx.project.goals:
-        labelled.append((goal.model.id, "Ziel", goal.at("id")))
+        labelled.append((goal.model.id, "Ziel", goal, ("id",)))
         labelled.extend(
-            (ind.id, "Kennzahl", goal.at("indicators", i, "id"))
+            (ind.id, "Kennzahl", goal, ("indicators", i, "id"))
             for i, ind in enumerate(goal.model.indicators)
         )
-    labelled.extend((m.model.id, "Maßnahme", m.at("id")) for m in ctx.project.measures)
-    for identifier, what, location in labelled:
-        if identifier in first:
-            other_what, other = first[identifier]
+    labelled.extend((m.model.id, "Maßnahme", m, ("id",)) for m in ctx.project.measures)
+    labelled.extend((r.model.id, "Revision", r, ("id",)) for r in ctx.project.revisions)
+    first: dict[tuple[bool, str], tuple[str, Item[Any], tuple[str | int, ...]]] = {}
+    for identifier, what, item, where in labelled:
+        namespace = (what == "Revision", identifier)  # revision ids have their own namespace
+        if namespace in first:
+            other_what, other, other_where = first[namespace]
             yield finding(
                 "ISEK020",
-                location,
-                f"Die ID `{identifier}` ist schon vergeben ({other_what}, {other}).",
+                item.at(*where),
+                f"Die ID `{identifier}` ist schon vergeben ({other_what}, {other.at(*other_where)}).",
                 "IDs sind dauerhaft eindeutig; eine neue ID wählen.",
             )
         else:
-            first[identifier] = (what, location)
-    revision_ids: dict[str, Location] = {}
-    for revision in ctx.project.revisions:
-        rid = revision.model.id
-        if rid in revision_ids:
-            yield finding(
-                "ISEK020",
-                revision.at("id"),
-                f"Die Revision `{rid}` gibt es schon ({revision_ids[rid]}).",
-            )
-        revision_ids.setdefault(rid, revision.at("id"))
+            first[namespace] = (what, item, where)
 
 
 def _goal_system_findings(
@@ -546,6 +549,8 @@ def served_goals(project: Project) -> set[str]:
 
 
 def check_coverage(ctx: Context) -> Iterator[Finding]:
+    if ctx.project.unreadable_measures:
+        return  # a measure that could not be read may serve any goal: no guessing
     served = served_goals(ctx.project)
     for item in ctx.project.goals:
         if item.model.id not in served:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .cache import Cache, digest, run_key
 from .checks import apply_overrides, file_findings, project_findings
@@ -23,6 +24,9 @@ from .project import FileResult, Positions, Project, assemble, read_file
 from .resources import default_config_file
 from .storage import Directory, Source
 from .yamlio import load as load_yaml
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 PARALLEL_THRESHOLD: Final = 400
 Progress = Callable[[int, int], None]
@@ -41,15 +45,17 @@ class Outcome:
 
 def process_file(path: str, kind: str, raw: bytes) -> FileResult:
     """Everything about one file that depends on its content alone."""
-    document, found = load_yaml(raw, path)
+    document, found = load_yaml(raw, path, positions=False)
+    positions = Positions(path, reader=lambda: raw)
     if document is None:
-        return FileResult(path, kind, None, Positions(path), found)
-    result = read_file(path, kind, document)
+        return FileResult(path, kind, None, positions.detached(), found)
+    result = read_file(path, kind, document.data, positions)
     result.findings = [
         *found,
         *result.findings,
-        *file_findings(path, kind, result.model, result.positions, document),
+        *file_findings(path, kind, result.model, positions, document.data, untidy=document.untidy),
     ]
+    result.positions = positions.detached()
     return result
 
 
@@ -57,9 +63,22 @@ def _process_batch(batch: list[tuple[str, str, bytes]]) -> list[FileResult]:
     return [process_file(path, kind, raw) for path, kind, raw in batch]
 
 
+def _child(batch: list[tuple[str, str, bytes]], sender: Connection) -> None:
+    try:
+        sender.send(_process_batch(batch))
+    except BaseException:  # the parent redoes this share and reports the error its own way
+        os._exit(1)
+    sender.close()
+
+
 def _process_all(
     todo: list[tuple[str, str, bytes]], jobs: int, progress: Progress | None
 ) -> list[FileResult]:
+    """Process files, spread over `jobs` processes when there are enough of them.
+
+    The main process takes one share itself and collects the others' results only
+    when it is done, so no background thread competes with it for the GIL.
+    """
     workers = min(jobs, len(todo) // (PARALLEL_THRESHOLD // 2) or 1)
     if workers <= 1:
         results = []
@@ -69,17 +88,27 @@ def _process_all(
                 progress(i, len(todo))
         return results
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if sys.platform == "linux" else None  # fork starts in milliseconds
-    size = max(50, len(todo) // (workers * 4))
-    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
-    results = []
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for done, chunk in enumerate(pool.map(_process_batch, batches), 1):
-            results.extend(chunk)
-            if progress:
-                progress(min(done * size, len(todo)), len(todo))
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    share = -(-len(todo) // workers)
+    shares = [todo[i : i + share] for i in range(0, len(todo), share)]
+    children = []
+    for batch in shares[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(batch, sender), daemon=True)
+        process.start()
+        sender.close()
+        children.append((process, receiver, batch))
+    results = _process_batch(shares[0])
+    for process, receiver, batch in children:
+        if progress:
+            progress(len(results), len(todo))
+        try:
+            results.extend(receiver.recv())
+        except (EOFError, OSError):  # the child died: do its share here
+            results.extend(_process_batch(batch))
+        receiver.close()
+        process.join()
     return results
 
 
@@ -88,11 +117,12 @@ def default_jobs() -> int:
 
 
 def _default_config() -> Config:
+    """Neumünster's setup, without the example's own severity overrides."""
     raw = default_config_file().read_bytes()
     result = process_file("isek.yaml", "config", raw)
     if not isinstance(result.model, Config):  # pragma: no cover - the shipped file is tested
         raise RuntimeError("the bundled isek.yaml is invalid")
-    return result.model
+    return result.model.model_copy(update={"checks": {}})
 
 
 def load(
@@ -149,15 +179,20 @@ def load(
     if todo:
         for result in _process_all(todo, jobs or default_jobs(), progress):
             results[(result.path, digests[result.path])] = result
+    if cache:
+        cache.store_files(
+            {k: replace(r, positions=r.positions.detached()) for k, r in results.items()}
+        )
     rank = {entry.path: i for i, entry in enumerate(entries)}
     ordered = sorted(results.values(), key=lambda r: rank[r.path])
+    for result in ordered:
+        result.positions.reader = partial(source.read, result.path)
     project = assemble(source.label, ordered, None if has_config else _default_config())
     findings = [*read_findings, *(f for r in ordered for f in r.findings)]
     findings.extend(project_findings(project, today))
     findings = apply_overrides(findings, project.config)
     findings.sort()
     if cache:
-        cache.store_files(results)
         if not read_findings:
             cache.remember_run(key, findings)
         cache.save()

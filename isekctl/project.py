@@ -9,6 +9,7 @@ cross-file checks can point at the exact line without touching YAML again.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, Generic, TypeVar
@@ -17,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Finding, Location, finding
 from .model import ERROR_CODES, FILE_MODELS, Config, Goal, GoalsFile, Measure, Model, Revision
-from .yamlio import Document, PathKey, Position
+from .yamlio import Document, PathKey, Position, locate
+from .yamlio import load as load_yaml
 
 T = TypeVar("T")
 
@@ -37,15 +39,34 @@ _ROOT_HINTS: Final = {
 
 @dataclass(slots=True)
 class Positions:
-    """Where each value and key of one file is written (1-based)."""
+    """Where each value and key of one file is written (1-based).
+
+    The tables are filled on first use by parsing the file again: clean files,
+    the vast majority, never need them, so they are neither built nor cached.
+    """
 
     path: str
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    keys: dict[PathKey, Position] = field(default_factory=dict)
+    values: dict[PathKey, Position] | None = None
+    keys: dict[PathKey, Position] | None = None
+    reader: Callable[[], bytes | Finding] | None = field(default=None, repr=False, compare=False)
+
+    def tables(self) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+        if self.values is None or self.keys is None:
+            self.values, self.keys = {}, {}
+            raw = self.reader() if self.reader is not None else None
+            if isinstance(raw, bytes):
+                document, _ = load_yaml(raw, self.path)
+                if document is not None:
+                    self.values, self.keys = document.values, document.keys
+        return self.values, self.keys
 
     def at(self, *sub: str | int, key: bool = False) -> Location:
-        document = Document(None, self.values, self.keys)
-        return Location(self.path, *document.position(sub, key=key))
+        values, keys = self.tables()
+        return Location(self.path, *locate(values, keys, sub, key=key))
+
+    def detached(self) -> Positions:
+        """A copy without the reader, fit for pickling (cache, worker processes)."""
+        return Positions(self.path, self.values, self.keys)
 
 
 @dataclass(slots=True)
@@ -86,6 +107,7 @@ class Project:
     measures: list[Item[Measure]] = field(default_factory=list)
     revisions: list[Item[Revision]] = field(default_factory=list)
     default_config: bool = False
+    unreadable_measures: int = 0
 
     def goal_index(self) -> dict[str, Item[Goal]]:
         return {item.model.id: item for item in reversed(self.goals)}
@@ -101,13 +123,13 @@ class Project:
         return max(decided, key=lambda r: (r.decided_on or date.min, r.id))
 
 
-def read_file(path: str, kind: str, document: Document) -> FileResult:
-    """Validate one parsed file against the model of its kind."""
-    positions = Positions(path, document.values, document.keys)
+def read_file(path: str, kind: str, data: Any, positions: Positions) -> FileResult:
+    """Validate one file's data against the model of its kind."""
     model_class = FILE_MODELS[kind]
     try:
-        model = model_class.model_validate(document.data)
+        model = model_class.model_validate(data)
     except ValidationError as exc:
+        document = Document(data, *positions.tables())
         return FileResult(path, kind, None, positions, schema_findings(exc, document, path, kind))
     return FileResult(path, kind, model, positions, [])
 
@@ -117,10 +139,22 @@ def schema_findings(
 ) -> list[Finding]:
     found: dict[tuple[Location, str], Finding] = {}
     model_class = FILE_MODELS[kind]
-    for error in exc.errors(include_url=False, include_input=False):
+    errors = exc.errors(include_url=False, include_context=True, include_input=True)
+    for error in errors:
         item = _schema_finding(error, document, path, kind, model_class)
         found.setdefault((item.location, item.code), item)
-    return list(found.values())
+    # a typo (`titel`) also makes its field (`title`) missing: report the typo only
+    typos = {item.hint for item in found.values() if item.code == "ISEK012"}
+    return [
+        item
+        for item in found.values()
+        if not (item.code == "ISEK011" and _meant(item.message) in typos)
+    ]
+
+
+def _meant(missing_message: str) -> str:
+    name = missing_message.split("`")[1] if "`" in missing_message else ""
+    return f"Meinten Sie `{name}`?"
 
 
 def _schema_finding(
@@ -211,6 +245,7 @@ _TRANSLIT: Final = str.maketrans(
 
 
 def _did_you_mean(value: str, options: list[str]) -> str | None:
+    """ "Meinten Sie …?" for a near miss; the full list only when it is short."""
     if not options:
         return None
     close = difflib.get_close_matches(value.translate(_TRANSLIT), options, n=1, cutoff=0.6)
@@ -218,6 +253,8 @@ def _did_you_mean(value: str, options: list[str]) -> str | None:
         close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
     if close:
         return f"Meinten Sie `{close[0]}`?"
+    if len(options) > 12:
+        return None
     return "Erlaubt sind: " + ", ".join(f"`{o}`" for o in options) + "."
 
 
@@ -265,6 +302,7 @@ def assemble(label: str, results: list[FileResult], default_config: Config | Non
         if model is None:
             if result.kind == "config":
                 project.config, project.default_config = None, False
+            project.unreadable_measures += result.kind == "measure"
             continue
         if isinstance(model, Config):
             project.config, project.default_config = model, False

@@ -120,7 +120,7 @@ def github(findings: list[Finding], checked: int) -> str:
             props += [f"line={f.location.line}", f"col={f.location.col or 1}"]
         props.append(f"title={f.code}")
         message = f.message + (f" – {f.hint}" if f.hint else "")
-        out.append(f"::{level} {','.join(props)}::{_gh_data(visible(message))}")
+        out.append(f"::{level} {','.join(props)}::{visible(_gh_data(message))}")
     out.append(summary_line(findings, checked).replace("::", ": :"))
     return "\n".join(out) + "\n"
 

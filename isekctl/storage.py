@@ -56,6 +56,7 @@ class Directory:
     root: Path
     label: str = ""
     _real_root: str = field(init=False, repr=False)
+    _folders: dict[str, bool] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._real_root = os.path.realpath(self.root)
@@ -66,6 +67,8 @@ class Directory:
         if os.path.lexists(self.root / CONFIG_FILE):
             found.append(Entry("config", CONFIG_FILE))
         for kind, folder in FOLDERS.items():
+            if not self._inside(self.root / folder):
+                continue  # a folder that is a symlink out of the repository is not read
             try:
                 with os.scandir(self.root / folder) as listing:
                     names = sorted(
@@ -94,7 +97,7 @@ class Directory:
                 f"Die Datei ist {what}; sie wird nicht gelesen.",
                 "Datendateien müssen normale Dateien im Repository sein.",
             )
-        if not os.path.realpath(full).startswith(self._real_root + os.sep):
+        if not self._inside(full.parent):
             return finding("ISEK010", Location(path), "Die Datei liegt außerhalb des Repositorys.")
         if info.st_size > MAX_BYTES:
             return finding(
@@ -109,6 +112,16 @@ class Directory:
             return finding(
                 "ISEK010", Location(path), f"Die Datei lässt sich nicht lesen: {exc.strerror}."
             )
+
+    def _inside(self, folder: Path) -> bool:
+        """The folder resolves to a place inside the root (checked once per folder)."""
+        key = str(folder)
+        if key not in self._folders:
+            real = os.path.realpath(folder)
+            self._folders[key] = real == self._real_root or real.startswith(
+                self._real_root + os.sep
+            )
+        return self._folders[key]
 
     def stat_key(self, path: str) -> tuple[int, int] | None:
         try:

@@ -32,6 +32,7 @@ _INVISIBLE: Final = re.compile(
     r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 _BAD_INDENT: Final = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
+_SPECIAL: Final = re.compile(_CONTROL.pattern[:-1] + _INVISIBLE.pattern[1:])
 
 
 @dataclass(slots=True)
@@ -41,16 +42,31 @@ class Document:
     data: Any
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    untidy: bool = True  # False: no string value can have a hygiene problem (see checks.check_text)
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
-        """Where `path` is written, or the deepest existing part of it when it is not."""
-        if key and path in self.keys:
-            return self.keys[path]
-        for end in range(len(path), -1, -1):
-            found = self.values.get(path[:end])
-            if found:
-                return found
-        return (1, 1)
+        return locate(self.values, self.keys, path, key=key)
+
+
+def locate(
+    values: dict[PathKey, Position],
+    keys: dict[PathKey, Position],
+    path: PathKey,
+    *,
+    key: bool = False,
+) -> Position:
+    """Where `path` is written, or the deepest existing part of it when it is not."""
+    if key and path in keys:
+        return keys[path]
+    for end in range(len(path), -1, -1):
+        found = values.get(path[:end])
+        if found:
+            return found
+    return (1, 1) if values else (0, 0)
+
+
+class _Retry(Exception):
+    """Internal: the fast path met something unusual; parse again with full bookkeeping."""
 
 
 class _Stop(Exception):
@@ -108,6 +124,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
 def _scan_text(text: str, path: str) -> list[Finding]:
     """Problems visible in the raw text: bad indentation, control and invisible characters."""
     found: list[Finding] = []
+    if "\t" not in text and "\u00a0" not in text and not _SPECIAL.search(text):
+        return found  # the common, clean case in two quick passes
     for match in _BAD_INDENT.finditer(text):
         what = "Tabulator" if match[1] == "\t" else "geschütztes Leerzeichen (U+00A0)"
         found.append(
@@ -160,46 +178,54 @@ def _events(text: str) -> Iterator[Any]:
         parser.dispose()
 
 
-_SYNTAX_HINTS: Final = (
-    (
-        "mapping values are not allowed",
-        "Ein Text enthält `: ` oder die Einrückung stimmt nicht. Text mit Doppelpunkt, #, &, *, @ "
-        'oder [ in gerade Anführungszeichen setzen: title: "Ziel: Klimaneutralität".',
-    ),
-    (
-        "could not find expected ':'",
-        "Hier fehlt ein Doppelpunkt: jede Zeile ist `feld: wert` oder ein Listeneintrag `- wert`.",
-    ),
-    (
-        "did not find expected key",
-        "Die Einrückung stimmt nicht, oder ein Text beginnt mit [ oder { – dann in Anführungszeichen setzen.",
-    ),
-    (
-        "block sequence entries are not allowed",
-        "Ein Text beginnt mit `- `: in Anführungszeichen setzen, oder die Liste eine Zeile tiefer beginnen.",
-    ),
-    ("cannot start any token", "Ein Text beginnt mit @, ` oder %: in Anführungszeichen setzen."),
-    (
-        "found unexpected end of stream",
-        "Ein Anführungszeichen oder eine Klammer wird nicht geschlossen.",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "Eine Liste in [ … ] wird nicht geschlossen, oder ein Eintrag enthält ein Komma ohne Anführungszeichen.",
-    ),
-    (
-        "did not find expected ',' or '}'",
-        "Eine Zuordnung in { … } wird nicht geschlossen, oder ein Wert enthält ein Komma ohne Anführungszeichen.",
-    ),
-    ("incompatible YAML document", "Die Zeile %YAML … am Anfang löschen."),
-)
+# libyaml's problem text -> German message and fix
+_SYNTAX: Final = (
+    ("mapping values are not allowed",
+     "Doppelpunkt an unerwarteter Stelle",
+     "Ein Text enthält `: ` oder die Einrückung stimmt nicht. Text mit Doppelpunkt, #, &, *, @ "
+     'oder [ in gerade Anführungszeichen setzen: title: "Ziel: Klimaneutralität".'),
+    ("could not find expected ':'",
+     "Doppelpunkt fehlt",
+     "Jede Zeile ist `feld: wert` oder ein Listeneintrag `- wert`."),
+    ("did not find expected key",
+     "Einrückung oder Zeilenanfang unerwartet",
+     "Die Einrückung prüfen; beginnt ein Text mit [ oder {, ihn in Anführungszeichen setzen."),
+    ("block sequence entries are not allowed",
+     "Listeneintrag `- ` an unerwarteter Stelle",
+     "Beginnt ein Text mit `- `, ihn in Anführungszeichen setzen; sonst die Liste eine Zeile tiefer beginnen."),
+    ("cannot start any token",
+     "Zeichen, mit dem kein Wert beginnen darf",
+     "Beginnt ein Text mit @, ` oder %, ihn in Anführungszeichen setzen."),
+    ("found unexpected end of stream",
+     "Datei endet mitten in einem Wert",
+     "Ein Anführungszeichen oder eine Klammer wird nicht geschlossen."),
+    ("did not find expected ',' or ']'",
+     "Liste in [ … ] nicht geschlossen",
+     "Die Klammer schließen; enthält ein Eintrag ein Komma, ihn in Anführungszeichen setzen."),
+    ("did not find expected ',' or '}'",
+     "Zuordnung in { … } nicht geschlossen",
+     "Die Klammer schließen; enthält ein Wert ein Komma, ihn in Anführungszeichen setzen."),
+    ("incompatible YAML document",
+     "Unbekannte YAML-Version",
+     "Die Zeile %YAML … am Anfang löschen."),
+    ("found unknown escape character",
+     "Unbekannte Escape-Sequenz in \"…\"",
+     "Einen Rückstrich \\ in doppelten Anführungszeichen verdoppeln oder einfache Anführungszeichen verwenden."),
+    ("did not find expected comment or line break",
+     "Unerwarteter Text nach einem Wert",
+     "Nach einem Wert in Anführungszeichen folgt nur noch ein Kommentar (# …) oder das Zeilenende."),
+    ("did not find expected <document start>",
+     "Unerwarteter Inhalt nach dem Dokument",
+     "Die Einrückung der letzten Zeilen prüfen."),
+)  # fmt: skip
 
 
 def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = str(getattr(exc, "problem", None) or exc).strip()
-    hint = next((h for key, h in _SYNTAX_HINTS if key in problem), None)
+    known = next(((msg, hint) for key, msg, hint in _SYNTAX if key in problem), None)
+    message, hint = known if known else (problem, None)
     lines = text.splitlines()
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     if any(q in source for q in "„“”‚‘’"):
@@ -207,16 +233,26 @@ def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
             "Typografische Anführungszeichen („…“) zählen in YAML nicht als Anführungszeichen; "
             'gerade Anführungszeichen "…" verwenden.'
         )
-    return finding("ISEK001", Location(path, line, col), f"YAML-Syntaxfehler: {problem}.", hint)
+    return finding("ISEK001", Location(path, line, col), f"YAML-Syntaxfehler: {message}.", hint)
 
 
-def parse(text: str, path: str) -> tuple[Document | None, list[Finding]]:
-    """Parse one file's text; a `None` document comes with at least one error finding."""
+def parse(text: str, path: str, *, positions: bool = True) -> tuple[Document | None, list[Finding]]:
+    """Parse one file's text; a `None` document comes with at least one error finding.
+
+    Without `positions` the document has no position tables (faster); they can be
+    had later by parsing again with positions, which is only needed for findings.
+    """
     found = _scan_text(text, path)
     if any(item.code in ("ISEK003", "ISEK008") for item in found):
         return None, found
     try:
-        document = _build(text, path)
+        if positions:
+            document = _build(text, path)
+        else:
+            try:
+                document = _build_fast(text)
+            except _Retry:  # anything unusual gets the full bookkeeping and its precise finding
+                document = _build(text, path)
     except _Stop as stop:
         return None, [*found, stop.item]
     except RecursionError:
@@ -366,9 +402,81 @@ def _build(text: str, path: str) -> Document | None:
     return Document(root, values, keys)
 
 
-def load(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:
+_NO_KEY: Final = object()
+_QUOTES: Final = ("'", '"')
+
+
+def _is_nfc(text: str) -> bool:
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
+
+
+def _build_fast(text: str) -> Document | None:
+    """`_build` without positions, for the common case of a clean file; `_Retry` otherwise."""
+    from ruamel.yaml import events as ev
+
+    scalar, mapping, sequence = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    stack: list[list[Any]] = []  # [container, pending key]
+    root: Any = None
+    documents = nodes = 0
+    untidy = False
+    for event in _events(text):
+        kind = type(event)
+        if kind is scalar or kind is mapping or kind is sequence:
+            nodes += 1
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise _Retry
+            if kind is scalar:
+                value: Any = event.value
+                style = event.style
+                if style in ("", None):
+                    if value in _NULLS:
+                        value = None
+                    elif not untidy and ("  " in value or "\t" in value):
+                        untidy = True
+                elif not untidy:
+                    # quoted and block scalars can keep outer blanks; quoted ones have escapes
+                    body = value.rstrip("\n")
+                    untidy = (
+                        style in _QUOTES or body != body.strip() or "  " in body or "\t" in body
+                    )
+            else:
+                value = {} if kind is mapping else []
+            if stack:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is dict:
+                    if frame[1] is _NO_KEY:
+                        name = "" if value is None else value
+                        if kind is not scalar or name in container or name == "<<":
+                            raise _Retry
+                        frame[1] = name
+                        continue
+                    container[frame[1]] = value
+                    frame[1] = _NO_KEY
+                else:
+                    container.append(value)
+            else:
+                root = value
+            if kind is not scalar:
+                stack.append([value, _NO_KEY])
+                if len(stack) > MAX_DEPTH or nodes > MAX_NODES:
+                    raise _Retry
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            stack.pop()
+        elif kind is ev.AliasEvent:
+            raise _Retry
+        elif kind is ev.DocumentStartEvent:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:
+                raise _Retry
+    if documents == 0 or root is None:
+        return None
+    return Document(root, untidy=untidy or not _is_nfc(text))
+
+
+def load(raw: bytes, path: str, *, positions: bool = True) -> tuple[Document | None, list[Finding]]:
     """Bytes of one file to a document, or findings that say why not."""
     text, found = decode(raw, path)
     if text is None:
         return None, found
-    return parse(text, path)
+    return parse(text, path, positions=positions)

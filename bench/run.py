@@ -1,0 +1,137 @@
+"""Benchmarks of isekctl against baselines measured in the same run.
+
+    python bench/run.py                 # all sizes (300, 3,000, 20,000 measures)
+    python bench/run.py --sizes 300,3000 --repeat 3
+
+Every figure is the median wall time of whole processes, so start-up counts. The
+baselines are measured on the same files in the same run, so the ratios hold on
+any machine: PyYAML's C loader (the parse floor: reading without any checking)
+and check-jsonschema with the exported measure schema (a peer that checks less).
+Targets are printed next to each ratio; the exit code is 1 when one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import make_repository  # noqa: E402
+
+PARSE_FLOOR = """
+import sys, yaml
+from pathlib import Path
+root = Path(sys.argv[1])
+for folder in ("goals", "measures", "revisions"):
+    for path in sorted((root / "data" / folder).glob("*.yaml")):
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+NOOP_TYPER = """
+import typer
+app = typer.Typer()
+@app.command()
+def main() -> None:
+    pass
+app()
+"""
+
+
+def timed(command: list[str], *, env: dict[str, str], cwd: Path | None = None, ok: tuple[int, ...] = (0,)) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in ok:
+        raise SystemExit(f"benchmark command failed ({result.returncode}): {' '.join(command[:4])} …\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return elapsed
+
+
+def median(repeat: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(repeat))
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.missed: list[str] = []
+
+    def add(self, what: str, seconds: float, ratio: str = "", target: str = "", met: bool | None = None) -> None:
+        verdict = "" if met is None else ("ok" if met else "MISSED")
+        if met is False:
+            self.missed.append(what)
+        self.rows.append((what, f"{seconds:7.2f} s", ratio, f"{target} {verdict}".strip()))
+        print(f"{what:<58} {seconds:7.2f} s  {ratio:<18} {target} {verdict}", flush=True)
+
+
+def bench_validate(report: Report, work: Path, sizes: list[int], repeat: int, env: dict[str, str]) -> None:
+    isekctl = [sys.executable, "-m", "isekctl"]
+    for size in sizes:
+        repo = make_repository(work / f"repo-{size}", size)
+        reps = 1 if size >= 20_000 else repeat
+        floor = median(reps, lambda: timed([sys.executable, "-c", PARSE_FLOOR, str(repo)], env=env))
+        report.add(f"{size:>6} measures: parse floor (PyYAML CSafeLoader)", floor)
+        cold = median(reps, lambda: timed([*isekctl, "validate", "--repo", str(repo), "--no-cache"], env=env))
+        ratio = cold / floor
+        target = size == 3000
+        report.add(f"{size:>6} measures: isekctl validate (cold)", cold, f"{ratio:.2f}× floor",
+                   "≤ 1.5× floor" if target else "", ratio <= 1.5 if target else None)  # fmt: skip
+        if shutil.which("check-jsonschema"):
+            schema = work / "measure.schema.json"
+            subprocess.run([*isekctl, "schema", "--out", str(work)], env=env, check=True, capture_output=True)
+            files = sorted(str(p.relative_to(repo)) for p in (repo / "data" / "measures").glob("*.yaml"))
+            peer = median(reps, lambda: timed(["check-jsonschema", "--schemafile", str(schema), *files], env=env, cwd=repo))
+            ratio = cold / peer
+            report.add(f"{size:>6} measures: check-jsonschema (measures only)", peer, f"validate {ratio:.2f}×",
+                       "< 0.5× peer" if target else "", ratio < 0.5 if target else None)  # fmt: skip
+        timed([*isekctl, "validate", "--repo", str(repo)], env=env)  # fill the cache
+        warm = median(repeat, lambda: timed([*isekctl, "validate", "--repo", str(repo)], env=env))
+        report.add(f"{size:>6} measures: isekctl validate (warm cache)", warm, "",
+                   "< 0.3 s" if target else "", warm < 0.3 if target else None)  # fmt: skip
+
+
+def bench_startup(report: Report, work: Path, repeat: int, env: dict[str, str]) -> None:
+    noop = work / "noop_typer.py"
+    noop.write_text(NOOP_TYPER, encoding="utf-8")
+    base = median(repeat * 3, lambda: timed([sys.executable, str(noop), "--help"], env=env))
+    report.add("no-op Typer app --help", base)
+    ours = median(repeat * 3, lambda: timed([sys.executable, "-m", "isekctl", "--help"], env=env))
+    ratio = ours / base
+    report.add("isekctl --help", ours, f"{ratio:.2f}× no-op", "≤ 1.10×", ratio <= 1.10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="300,3000,20000", help="measure counts, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median); 20,000 runs once")
+    parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    work = Path(tempfile.mkdtemp(prefix="isekctl-bench-"))
+    env = {**os.environ, "ISEKCTL_CACHE_DIR": str(work / "cache"), "NO_COLOR": "1"}
+    report = Report()
+    print(f"isekctl benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    try:
+        bench_startup(report, work, args.repeat, env)
+        bench_validate(report, work, sizes, args.repeat, env)
+        for extra in EXTRA_BENCHES:
+            extra(report, work, sizes, args.repeat, env)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\nall targets met" if not report.missed else f"\nmissed: {', '.join(report.missed)}")
+    return 1 if report.missed else 0
+
+
+EXTRA_BENCHES: list[Callable[[Report, Path, list[int], int, dict[str, str]], None]] = []
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from isekctl.engine import load
+from isekctl.storage import Directory
+
+from .conftest import ROOT
+
+
+def test_cache_serves_unchanged_runs_and_notices_every_change(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    source = Directory(example)
+    cold = load(source, cache_root=cache, need_project=False)
+    warm = load(source, cache_root=cache, need_project=False)
+    assert not cold.from_cache and warm.from_cache
+    assert warm.findings == cold.findings == []
+
+    measure = example / "data" / "measures" / "DIGI-WLAN.yaml"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("status: geplant", "status: unklar"), encoding="utf-8")
+    changed = load(source, cache_root=cache, need_project=False)
+    assert not changed.from_cache
+    assert [f.code for f in changed.findings] == ["ISEK042"]
+
+    config = example / "isek.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("zurueckgestellt]", "zurueckgestellt, unklar]"), encoding="utf-8")
+    assert load(source, cache_root=cache, need_project=False).findings == []
+
+
+def test_cached_project_equals_fresh_project(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = load(Directory(example), cache_root=cache)
+    second = load(Directory(example), cache_root=cache)
+    assert first.project is not None and second.project is not None
+    assert [m.model for m in first.project.measures] == [m.model for m in second.project.measures]
+    assert [g.model for g in first.project.goals] == [g.model for g in second.project.goals]
+
+
+def test_today_is_part_of_the_run(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert load(Directory(example), cache_root=cache, need_project=False).findings == []
+    past = load(Directory(example), cache_root=cache, need_project=False, today=date(2021, 1, 1))
+    assert {f.code for f in past.findings} == {"ISEK053"}, "reports after 2021-01-01 are in that day's future"
+
+
+def test_parallel_and_serial_loading_agree(tmp_path: Path) -> None:
+    repo = tmp_path / "many"
+    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copy2(ROOT / "isek.yaml", repo / "isek.yaml")
+    template = (repo / "data" / "measures" / "DIGI-WLAN.yaml").read_text(encoding="utf-8")
+    for i in range(450):
+        text = template.replace("DIGI-WLAN", f"X-{i:04d}")
+        if i % 97 == 0:
+            text = text.replace("status: geplant", "status: offen")
+        (repo / "data" / "measures" / f"X-{i:04d}.yaml").write_text(text, encoding="utf-8")
+    serial = load(Directory(repo), use_cache=False, jobs=1)
+    parallel = load(Directory(repo), use_cache=False, jobs=2)
+    assert serial.findings == parallel.findings
+    assert len(serial.findings) == 5
+    assert serial.project is not None and parallel.project is not None
+    assert [m.model.id for m in serial.project.measures] == [m.model.id for m in parallel.project.measures]
