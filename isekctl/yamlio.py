@@ -428,13 +428,10 @@ def _build_fast(text: str) -> Document | None:
             if kind is scalar:
                 value: Any = event.value
                 style = event.style
-                if style in ("", None):
-                    if value in _NULLS:
-                        value = None
-                    elif not untidy and ("  " in value or "\t" in value):
-                        untidy = True
+                if style in ("", None) and value in _NULLS:
+                    value = None
                 elif not untidy:
-                    # quoted and block scalars can keep outer blanks; quoted ones have escapes
+                    # the same blank test as checks._text_problems; escapes exist only in quotes
                     body = value.rstrip("\n")
                     untidy = (
                         style in _QUOTES or body != body.strip() or "  " in body or "\t" in body

@@ -17,11 +17,15 @@ CASES = TESTS / "cases"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", help="rewrite golden files from the actual output")
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite golden files from the actual output"
+    )
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test gets its own cache folder; none touches the user's."""
     monkeypatch.setenv("ISEKCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("COLUMNS", "120")
@@ -55,7 +59,9 @@ def golden(request: pytest.FixtureRequest) -> Golden:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(actual, encoding="utf-8", newline="")
             if not update:
-                pytest.fail(f"golden file {path} was missing and has been written; review and commit it")
+                pytest.fail(
+                    f"golden file {path} was missing and has been written; review and commit it"
+                )
             return
         expected = path.read_text(encoding="utf-8")
         if actual != expected:

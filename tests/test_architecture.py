@@ -20,7 +20,16 @@ ALLOWED = {
     "project": {"diagnostics", "model", "yamlio"},
     "checks": {"diagnostics", "model", "project", "yamlio"},
     "cache": {"diagnostics", "project"},
-    "engine": {"cache", "checks", "diagnostics", "model", "project", "resources", "storage", "yamlio"},
+    "engine": {
+        "cache",
+        "checks",
+        "diagnostics",
+        "model",
+        "project",
+        "resources",
+        "storage",
+        "yamlio",
+    },
     "schemas": {"model", "storage"},
     "reporters": {"diagnostics"},
 }
@@ -44,7 +53,9 @@ def imports_of(path: Path) -> set[str]:
 
 
 def core_modules() -> dict[str, Path]:
-    return {p.stem: p for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__", "cli")}
+    return {
+        p.stem: p for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__", "cli")
+    }
 
 
 def test_every_core_module_has_a_declared_layer() -> None:
@@ -67,7 +78,9 @@ def test_core_neither_prints_nor_exits_nor_imports_the_cli_stack() -> None:
         tree = ast.parse(source)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                assert node.func.id not in ("print", "exit", "quit"), f"{name} calls {node.func.id}()"
+                assert node.func.id not in ("print", "exit", "quit"), (
+                    f"{name} calls {node.func.id}()"
+                )
             if isinstance(node, ast.Attribute) and node.attr == "exit":
                 raise AssertionError(f"{name} uses .exit")
 
@@ -80,5 +93,7 @@ def test_help_imports_no_heavy_library() -> None:
         "heavy = [m for m in ('ruamel', 'jinja2', 'git', 'markdown_it', 'nh3', '_ruamel_yaml_clibz') if m in sys.modules]\n"
         "print('HEAVY:' + ','.join(heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip().splitlines()[-1] == "HEAVY:", out

@@ -23,7 +23,9 @@ STOP_CODES = {code for code in RULES if code >= "ISEK090"}  # raised by commands
 def _render(findings: list[dict[str, object]]) -> str:
     lines = []
     for f in findings:
-        lines.append(f"{f['path']}:{f['line']}:{f['col']} {f['severity']} {f['code']} {f['message']}")
+        lines.append(
+            f"{f['path']}:{f['line']}:{f['col']} {f['severity']} {f['code']} {f['message']}"
+        )
         if f["hint"]:
             lines.append(f"    → {f['hint']}")
     return "\n".join(lines) + "\n"
@@ -35,7 +37,9 @@ def _validate(run: Run, repo: Path) -> tuple[int, list[dict[str, object]]]:
 
 
 @pytest.mark.parametrize("case", CASE_DIRS, ids=lambda p: p.name)
-def test_failing_case_reports_its_code(case: Path, tmp_path: Path, run: Run, golden: Golden) -> None:
+def test_failing_case_reports_its_code(
+    case: Path, tmp_path: Path, run: Run, golden: Golden
+) -> None:
     code = case.name.split("-")[0]
     exit_code, findings = _validate(run, build_repo(tmp_path / "repo", case / "fail"))
     assert code in {f["code"] for f in findings}
@@ -59,7 +63,9 @@ def test_every_code_has_exactly_one_case() -> None:
     assert sorted(covered) == sorted(set(covered)), "two case folders for one code"
     assert set(covered) == set(RULES) - STOP_CODES
     for case in CASE_DIRS:
-        assert case.name == f"{case.name[:7]}-{RULES[case.name[:7]].slug}", "folder name = code-slug"
+        assert case.name == f"{case.name[:7]}-{RULES[case.name[:7]].slug}", (
+            "folder name = code-slug"
+        )
 
 
 def test_every_code_is_documented() -> None:

@@ -28,7 +28,14 @@ def test_validate_text_groups_by_file_with_position_code_and_hint(broken: Path, 
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     header = lines.index("data/measures/M-1.yaml")
-    assert lines[header + 1].split() == ["7:1", "Fehler", "ISEK012", "Unbekanntes", "Feld", "`titel`."]
+    assert lines[header + 1].split() == [
+        "7:1",
+        "Fehler",
+        "ISEK012",
+        "Unbekanntes",
+        "Feld",
+        "`titel`.",
+    ]
     assert lines[header + 2].strip() == "→ Meinten Sie `title`?"
     assert lines[-1] == "✖ 1 Fehler in 1 Datei (4 geprüft)."
 
@@ -109,8 +116,10 @@ def test_missing_repository_is_a_finding_not_a_traceback(tmp_path: Path, run: Ru
     assert "Traceback" not in result.output
 
 
-def test_internal_error_is_one_line_and_exit_3(repo: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(*args: object, **kwargs: object) -> None:
+def test_internal_error_is_one_line_and_exit_3(
+    repo: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_: object, **__: object) -> None:
         raise RuntimeError("kaputt")
 
     monkeypatch.setattr(isekctl.engine, "load", explode)
@@ -133,7 +142,9 @@ def test_without_repository_the_bundled_example_is_used(
     assert result.stdout.startswith("✔ Keine Befunde")
 
 
-def test_repository_is_found_from_a_subfolder(repo: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repository_is_found_from_a_subfolder(
+    repo: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(repo / "data" / "measures")
     result = run("validate")
     assert result.exit_code == 0
@@ -161,7 +172,12 @@ def test_schema_command_writes_one_schema_per_kind(tmp_path: Path, run: Run) -> 
     result = run("schema", "--out", tmp_path / "s")
     assert result.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert names == ["goals.schema.json", "isek.schema.json", "measure.schema.json", "revision.schema.json"]
+    assert names == [
+        "goals.schema.json",
+        "isek.schema.json",
+        "measure.schema.json",
+        "revision.schema.json",
+    ]
     measure = json.loads((tmp_path / "s" / "measure.schema.json").read_text(encoding="utf-8"))
     assert measure["required"] == ["id", "title", "goals", "department", "status"]
     assert measure["additionalProperties"] is False

@@ -10,7 +10,9 @@ from isekctl.storage import Directory
 from .conftest import ROOT
 
 
-def test_cache_serves_unchanged_runs_and_notices_every_change(example: Path, tmp_path: Path) -> None:
+def test_cache_serves_unchanged_runs_and_notices_every_change(
+    example: Path, tmp_path: Path
+) -> None:
     cache = tmp_path / "cache"
     source = Directory(example)
     cold = load(source, cache_root=cache, need_project=False)
@@ -19,13 +21,19 @@ def test_cache_serves_unchanged_runs_and_notices_every_change(example: Path, tmp
     assert warm.findings == cold.findings == []
 
     measure = example / "data" / "measures" / "DIGI-WLAN.yaml"
-    measure.write_text(measure.read_text(encoding="utf-8").replace("status: geplant", "status: unklar"), encoding="utf-8")
+    measure.write_text(
+        measure.read_text(encoding="utf-8").replace("status: geplant", "status: unklar"),
+        encoding="utf-8",
+    )
     changed = load(source, cache_root=cache, need_project=False)
     assert not changed.from_cache
     assert [f.code for f in changed.findings] == ["ISEK042"]
 
     config = example / "isek.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("zurueckgestellt]", "zurueckgestellt, unklar]"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("zurueckgestellt]", "zurueckgestellt, unklar]"),
+        encoding="utf-8",
+    )
     assert load(source, cache_root=cache, need_project=False).findings == []
 
 
@@ -42,7 +50,9 @@ def test_today_is_part_of_the_run(example: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert load(Directory(example), cache_root=cache, need_project=False).findings == []
     past = load(Directory(example), cache_root=cache, need_project=False, today=date(2021, 1, 1))
-    assert {f.code for f in past.findings} == {"ISEK053"}, "reports after 2021-01-01 are in that day's future"
+    assert {f.code for f in past.findings} == {"ISEK053"}, (
+        "reports after 2021-01-01 are in that day's future"
+    )
 
 
 def test_parallel_and_serial_loading_agree(tmp_path: Path) -> None:
@@ -60,4 +70,6 @@ def test_parallel_and_serial_loading_agree(tmp_path: Path) -> None:
     assert serial.findings == parallel.findings
     assert len(serial.findings) == 5
     assert serial.project is not None and parallel.project is not None
-    assert [m.model.id for m in serial.project.measures] == [m.model.id for m in parallel.project.measures]
+    assert [m.model.id for m in serial.project.measures] == [
+        m.model.id for m in parallel.project.measures
+    ]

@@ -28,7 +28,10 @@ def test_partial_dates(text: str, first: date, last: date, german: str) -> None:
     assert (parsed.first, parsed.last, parsed.german(), str(parsed)) == (first, last, german, text)
 
 
-@pytest.mark.parametrize("text", ["2021-13", "2021-Q5", "2021-H3", "2021-02-30", "21", "2021/09", "Q3 2021", "31.12.2021"])
+@pytest.mark.parametrize(
+    "text",
+    ["2021-13", "2021-Q5", "2021-H3", "2021-02-30", "21", "2021/09", "Q3 2021", "31.12.2021"],
+)
 def test_malformed_partial_dates(text: str) -> None:
     with pytest.raises(ValueError):
         PartialDate.parse(text)
@@ -40,7 +43,9 @@ def test_order_across_forms() -> None:
     assert not q3.is_after(PartialDate.parse("2021"))
     assert q3.is_after(PartialDate.parse("2021-H1"))
     assert PartialDate.parse("2022").is_after(PartialDate.parse("2021-12-31"))
-    assert sorted(map(PartialDate.parse, ["2022", "2021-H2", "2021-Q1", "2021"]))[0].text == "2021-Q1"
+    assert (
+        sorted(map(PartialDate.parse, ["2022", "2021-H2", "2021-Q1", "2021"]))[0].text == "2021-Q1"
+    )
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
@@ -53,13 +58,24 @@ def test_every_form_of_a_day_contains_it(day: date) -> None:
 
 
 @pytest.mark.parametrize(
-    ("written", "euros"), [("25000", Decimal(25000)), ("0", Decimal(0)), ("1500.5", Decimal("1500.5")), (25000, Decimal(25000))]
+    ("written", "euros"),
+    [
+        ("25000", Decimal(25000)),
+        ("0", Decimal(0)),
+        ("1500.5", Decimal("1500.5")),
+        (25000, Decimal(25000)),
+    ],
 )
 def test_amounts(written: object, euros: Decimal) -> None:
-    assert BudgetLine.model_validate({"year": "2021", "kind": "aufwand", "amount": written}).amount == euros
+    assert (
+        BudgetLine.model_validate({"year": "2021", "kind": "aufwand", "amount": written}).amount
+        == euros
+    )
 
 
-@pytest.mark.parametrize("written", ["1.500", "1.557.500", "1,50", "25 000", "-5", "viel", "1e3", True])
+@pytest.mark.parametrize(
+    "written", ["1.500", "1.557.500", "1,50", "25 000", "-5", "viel", "1e3", True]
+)
 def test_amounts_refused(written: object) -> None:
     with pytest.raises(ValidationError):
         BudgetLine.model_validate({"year": "2021", "kind": "aufwand", "amount": written})
@@ -75,7 +91,11 @@ def test_text_fields_never_accept_booleans_or_numbers_silently() -> None:
 
 
 def test_product_area_keys_match_numerically() -> None:
-    config = Config(municipality="X", levels=[Level(id="a", name="A")], product_areas={"01": "Eins", "12": "Zwölf"})
+    config = Config(
+        municipality="X",
+        levels=[Level(id="a", name="A")],
+        product_areas={"01": "Eins", "12": "Zwölf"},
+    )
     assert config.product_area_key("12") == "12"
     assert config.product_area_key("1") == "01"
     assert config.product_area_key("01") == "01"

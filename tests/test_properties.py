@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -26,14 +26,18 @@ SCALARS = st.one_of(
     st.booleans(),
     st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(["2021-Q3", "2021-13", "1.500", "0503/2018/DS", "gruen", "laufend", "Grünfläche", "F1", "ß"]),
+    st.sampled_from(
+        ["2021-Q3", "2021-13", "1.500", "0503/2018/DS", "gruen", "laufend", "Grünfläche", "F1", "ß"]
+    ),
     st.text(max_size=30),
 )
 DATA = st.recursive(
     SCALARS,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=8)), children, max_size=6),
+        st.dictionaries(
+            st.one_of(st.sampled_from(FIELDS), st.text(max_size=8)), children, max_size=6
+        ),
     ),
     max_leaves=25,
 )
@@ -97,11 +101,18 @@ def test_repository_example_files_round_trip_their_kind(tmp_path: Path) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), st.sampled_from(["plain", "'", '"', "|", ">-"]))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+    st.sampled_from(["plain", "'", '"', "|", ">-"]),
+)
 def test_fast_hygiene_path_misses_nothing(title: str, style: str) -> None:
     """Skipping the text walk on 'tidy' files must never hide an ISEK06x/ISEK008 finding."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
-    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        FoldedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
 
     from isekctl.checks import check_text
     from isekctl.project import Positions
@@ -112,12 +123,15 @@ def test_fast_hygiene_path_misses_nothing(title: str, style: str) -> None:
     stream = io.StringIO()
     yaml = YAML()
     yaml.allow_unicode = True
-    yaml.dump({"id": "M-1", "title": wrap(title), "goals": ["F1"]}, stream)
+    try:
+        yaml.dump({"id": "M-1", "title": wrap(title), "goals": ["F1"]}, stream)
+    except Exception:  # ruamel cannot write every string in every style; not our concern here
+        assume(False)
     raw = stream.getvalue().encode("utf-8", "surrogatepass")
     fast, _ = load(raw, "x.yaml", positions=False)
     if fast is None:
         return
-    full = sorted((f.code for f in check_text(fast.data, Positions("x.yaml", reader=lambda: raw))))
+    full = sorted(f.code for f in check_text(fast.data, Positions("x.yaml", reader=lambda: raw)))
     if fast.untidy:
         return
     assert full == [], (title, style, full)

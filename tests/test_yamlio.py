@@ -10,12 +10,14 @@ from isekctl.yamlio import decode, load, parse
 
 
 def codes(text: str) -> list[str]:
-    document, found = parse(text, "x.yaml")
+    _document, found = parse(text, "x.yaml")
     return [f.code for f in found]
 
 
 def test_positions_of_keys_and_values_are_one_based() -> None:
-    document, found = parse("id: M-1\ngoals:\n  - F1\n  - F2\nbudget:\n  - {year: 2021, amount: 5}\n", "x")
+    document, found = parse(
+        "id: M-1\ngoals:\n  - F1\n  - F2\nbudget:\n  - {year: 2021, amount: 5}\n", "x"
+    )
     assert found == [] and document is not None
     assert document.keys[("goals",)] == (2, 1)
     assert document.values[("goals", 1)] == (4, 5)
@@ -25,7 +27,8 @@ def test_positions_of_keys_and_values_are_one_based() -> None:
 
 def test_scalars_stay_the_text_that_was_written() -> None:
     document, _ = parse(
-        "id: 2020\nzero: 0503\nmoney: 1.500\nflag: no\nday: 2021-02-30\nnothing: ~\nempty:\nq: ''\n", "x"
+        "id: 2020\nzero: 0503\nmoney: 1.500\nflag: no\nday: 2021-02-30\nnothing: ~\nempty:\nq: ''\n",
+        "x",
     )
     assert document is not None
     assert document.data == {
@@ -59,7 +62,7 @@ def test_scalars_stay_the_text_that_was_written() -> None:
         ("title: [Entwurf] Kita\n", "ISEK001", 1),
         ("a: [1, 2\nb: 3\n", "ISEK001", 2),
         ("%YAML 1.3\n---\na: 1\n", "ISEK001", 1),
-        ("a: \"\\q\"\n", "ISEK001", 1),
+        ('a: "\\q"\n', "ISEK001", 1),
     ],
 )
 def test_refused_input_gets_a_finding_at_its_line(text: str, code: str, line: int) -> None:
@@ -77,7 +80,10 @@ def test_typographic_quotes_get_their_own_hint() -> None:
 @pytest.mark.parametrize("depth", [31, 1000, 100_000])
 def test_deep_nesting_is_refused_quickly_and_safely(depth: int) -> None:
     started = time.perf_counter()
-    for text in ("a: " + "[" * depth + "]" * depth, "".join("  " * i + f"k{i}:\n" for i in range(depth // 100 + 31))):
+    for text in (
+        "a: " + "[" * depth + "]" * depth,
+        "".join("  " * i + f"k{i}:\n" for i in range(depth // 100 + 31)),
+    ):
         _, found = parse(text, "x")
         assert found[-1].code == "ISEK007"
     assert time.perf_counter() - started < 2
