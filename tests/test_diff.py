@@ -218,19 +218,17 @@ GOAL_IDS = ["A", "B", "C", "D", "E", "F"]
 @st.composite
 def goals(draw: st.DrawFn) -> tuple[Goal, ...]:
     chosen = draw(st.lists(st.sampled_from(GOAL_IDS), unique=True, max_size=6))
-    result = []
-    for goal_id in chosen:
-        result.append(
-            Goal(
-                id=goal_id,
-                title=" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6))),
-                level=draw(st.sampled_from(["oben", "unten"])),
-                product_area=draw(st.sampled_from([None, "1", "2"])),
-                contributes_to=draw(st.lists(st.sampled_from(GOAL_IDS), unique=True, max_size=2)),
-                sdgs=draw(st.lists(st.integers(1, 17), unique=True, max_size=2)),
-            )
+    return tuple(
+        Goal(
+            id=goal_id,
+            title=" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6))),
+            level=draw(st.sampled_from(["oben", "unten"])),
+            product_area=draw(st.sampled_from([None, "1", "2"])),
+            contributes_to=draw(st.lists(st.sampled_from(GOAL_IDS), unique=True, max_size=2)),
+            sdgs=draw(st.lists(st.integers(1, 17), unique=True, max_size=2)),
         )
-    return tuple(result)
+        for goal_id in chosen
+    )
 
 
 @st.composite
@@ -247,7 +245,7 @@ def measures(draw: st.DrawFn) -> tuple[Measure, ...]:
                 "budget": [
                     {"year": 2025, "kind": "aufwand", "amount": draw(st.integers(0, 9)) * 1000}
                 ],
-            }  # fmt: skip
+            }
         )
         for m in chosen
     )
