@@ -8,25 +8,86 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WORDS = (
-    "Digitalisierung Verwaltung Bürgerportal Straßenbeleuchtung Fachdienst Grundschule Klimaschutz "
-    "Öffentlichkeitsarbeit Ausbau Umsetzung Prüfung Konzept Förderung Quartier Innenstadt Grünflächen "
-    "Radverkehr Sanierung Beteiligung Bürgerinnen Bürger Stadtteil Wohnraum Barrierefreiheit Schulhof "
-    "Kindertagesstätte Sporthalle Gewerbegebiet Haltestelle Energieeinsparung Photovoltaik Lärmschutz "
-    "Spielplatz Jugendzentrum Seniorenbeirat Gesundheitsförderung Feuerwehrhaus Rettungswache Kläranlage "
-    "Abfallwirtschaft Stadtreinigung Mängelmelder Ausländerbehörde Gewerbeaufsicht Ordnungsdienst "
-    "Haushaltsplanung Controlling Kennzahlen Ratsversammlung Ausschuss Drucksache Fortschreibung"
-).split()
-LINKS = "und mit für bei nach zur zum im in der die das des den dem sowie durch über".split()
+WORDS = [
+    "Digitalisierung",
+    "Verwaltung",
+    "Bürgerportal",
+    "Straßenbeleuchtung",
+    "Fachdienst",
+    "Grundschule",
+    "Klimaschutz",
+    "Öffentlichkeitsarbeit",
+    "Ausbau",
+    "Umsetzung",
+    "Prüfung",
+    "Konzept",
+    "Förderung",
+    "Quartier",
+    "Innenstadt",
+    "Grünflächen",
+    "Radverkehr",
+    "Sanierung",
+    "Beteiligung",
+    "Bürgerinnen",
+    "Bürger",
+    "Stadtteil",
+    "Wohnraum",
+    "Barrierefreiheit",
+    "Schulhof",
+    "Kindertagesstätte",
+    "Sporthalle",
+    "Gewerbegebiet",
+    "Haltestelle",
+    "Energieeinsparung",
+    "Photovoltaik",
+    "Lärmschutz",
+    "Spielplatz",
+    "Jugendzentrum",
+    "Seniorenbeirat",
+    "Gesundheitsförderung",
+    "Feuerwehrhaus",
+    "Rettungswache",
+    "Kläranlage",
+    "Abfallwirtschaft",
+    "Stadtreinigung",
+    "Mängelmelder",
+    "Ausländerbehörde",
+    "Gewerbeaufsicht",
+    "Ordnungsdienst",
+    "Haushaltsplanung",
+    "Controlling",
+    "Kennzahlen",
+    "Ratsversammlung",
+    "Ausschuss",
+    "Drucksache",
+    "Fortschreibung",
+]
+LINKS = [
+    "und",
+    "mit",
+    "für",
+    "bei",
+    "nach",
+    "zur",
+    "zum",
+    "im",
+    "in",
+    "der",
+    "die",
+    "das",
+    "des",
+    "den",
+    "dem",
+    "sowie",
+    "durch",
+    "über",
+]
 DEPARTMENTS = ["FD 32", "FD 53", "FD 70", "Controlling", "Digitalisierung"]
 STATUSES = ["geplant", "laufend", "abgeschlossen", "verzoegert"]
 
 
 def sentence(rng: random.Random, words: int) -> str:
-    out = []
-    for i in range(words):
-        out.append(rng.choice(LINKS) if i % 3 == 1 else rng.choice(WORDS))
-    text = " ".join(out)
+    text = " ".join(rng.choice(LINKS) if i % 3 == 1 else rng.choice(WORDS) for i in range(words))
     return text[0].upper() + text[1:] + "."
 
 
@@ -66,14 +127,15 @@ def write_goals(root: Path) -> None:
     (root / "data" / "goals" / "ziele.yaml").write_text("\n".join(goals) + "\n", encoding="utf-8")
 
 
-def measure_text(rng: random.Random, identifier: str, goals: list[str], changed: bool = False) -> str:
+def measure_text(
+    rng: random.Random, identifier: str, goals: list[str], changed: bool = False
+) -> str:
     status = rng.choice(STATUSES)
-    reports = []
-    for month in sorted(rng.sample(range(1, 13), rng.randint(1, 5))):
-        reports.append(
-            f"  - date: 2021-{month:02d}-15\n    status: {status}\n    text: >-\n"
-            + wrap(paragraph(rng, rng.randint(1, 3)), "      ")
-        )
+    reports = [
+        f"  - date: 2021-{month:02d}-15\n    status: {status}\n    text: >-\n"
+        + wrap(paragraph(rng, rng.randint(1, 3)), "      ")
+        for month in sorted(rng.sample(range(1, 13), rng.randint(1, 5)))
+    ]
     rating = rng.choice(["gruen", "gelb", "rot"])
     lines = [
         f"id: {identifier}",
@@ -102,7 +164,9 @@ def measure_text(rng: random.Random, identifier: str, goals: list[str], changed:
     return "\n".join(lines) + "\n"
 
 
-def make_repository(root: Path, measures: int, *, changed_share: float = 0.0, seed: int = 1) -> Path:
+def make_repository(
+    root: Path, measures: int, *, changed_share: float = 0.0, seed: int = 1
+) -> Path:
     """A valid repository with `measures` measure files; `changed_share` alters some of them."""
     if root.exists():
         shutil.rmtree(root)

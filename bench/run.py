@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -46,92 +45,167 @@ app()
 """
 
 
-def timed(command: list[str], *, env: dict[str, str], cwd: Path | None = None, ok: tuple[int, ...] = (0,)) -> float:
+def timed(command: list[str], *, env: dict[str, str], cwd: Path | None = None) -> float:
     started = time.perf_counter()
     result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
-    if result.returncode not in ok:
-        raise SystemExit(f"benchmark command failed ({result.returncode}): {' '.join(command[:4])} …\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    if result.returncode != 0:
+        raise SystemExit(
+            f"benchmark command failed ({result.returncode}): {' '.join(command[:4])} …\n"
+            f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     return elapsed
 
 
-def median(repeat: int, measure: Callable[[], float]) -> float:
-    return statistics.median(measure() for _ in range(repeat))
+def median(
+    repeat: int, command: list[str], *, env: dict[str, str], cwd: Path | None = None
+) -> float:
+    return statistics.median(timed(command, env=env, cwd=cwd) for _ in range(repeat))
 
 
 class Report:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
         self.missed: list[str] = []
 
-    def add(self, what: str, seconds: float, ratio: str = "", target: str = "", met: bool | None = None) -> None:
+    def add(
+        self, what: str, seconds: float, ratio: str = "", target: str = "", met: bool | None = None
+    ) -> None:
         verdict = "" if met is None else ("ok" if met else "MISSED")
         if met is False:
             self.missed.append(what)
-        self.rows.append((what, f"{seconds:7.2f} s", ratio, f"{target} {verdict}".strip()))
-        print(f"{what:<58} {seconds:7.2f} s  {ratio:<18} {target} {verdict}", flush=True)
+        print(f"{what:<60} {seconds:7.2f} s  {ratio:<20} {target} {verdict}", flush=True)
 
 
-def bench_validate(report: Report, work: Path, sizes: list[int], repeat: int, env: dict[str, str]) -> None:
-    isekctl = [sys.executable, "-m", "isekctl"]
-    for size in sizes:
-        repo = make_repository(work / f"repo-{size}", size)
-        reps = 1 if size >= 20_000 else repeat
-        floor = median(reps, lambda: timed([sys.executable, "-c", PARSE_FLOOR, str(repo)], env=env))
-        report.add(f"{size:>6} measures: parse floor (PyYAML CSafeLoader)", floor)
-        cold = median(reps, lambda: timed([*isekctl, "validate", "--repo", str(repo), "--no-cache"], env=env))
-        ratio = cold / floor
-        target = size == 3000
-        report.add(f"{size:>6} measures: isekctl validate (cold)", cold, f"{ratio:.2f}× floor",
-                   "≤ 1.5× floor" if target else "", ratio <= 1.5 if target else None)  # fmt: skip
-        if shutil.which("check-jsonschema"):
-            schema = work / "measure.schema.json"
-            subprocess.run([*isekctl, "schema", "--out", str(work)], env=env, check=True, capture_output=True)
-            files = sorted(str(p.relative_to(repo)) for p in (repo / "data" / "measures").glob("*.yaml"))
-            peer = median(reps, lambda: timed(["check-jsonschema", "--schemafile", str(schema), *files], env=env, cwd=repo))
-            ratio = cold / peer
-            report.add(f"{size:>6} measures: check-jsonschema (measures only)", peer, f"validate {ratio:.2f}×",
-                       "< 0.5× peer" if target else "", ratio < 0.5 if target else None)  # fmt: skip
-        timed([*isekctl, "validate", "--repo", str(repo)], env=env)  # fill the cache
-        warm = median(repeat, lambda: timed([*isekctl, "validate", "--repo", str(repo)], env=env))
-        report.add(f"{size:>6} measures: isekctl validate (warm cache)", warm, "",
-                   "< 0.3 s" if target else "", warm < 0.3 if target else None)  # fmt: skip
+ISEKCTL = [sys.executable, "-m", "isekctl"]
+
+
+def floor_of(repo: Path, repeat: int, env: dict[str, str]) -> float:
+    return median(repeat, [sys.executable, "-c", PARSE_FLOOR, str(repo)], env=env)
 
 
 def bench_startup(report: Report, work: Path, repeat: int, env: dict[str, str]) -> None:
     noop = work / "noop_typer.py"
     noop.write_text(NOOP_TYPER, encoding="utf-8")
-    base = median(repeat * 3, lambda: timed([sys.executable, str(noop), "--help"], env=env))
+    base = median(repeat * 3, [sys.executable, str(noop), "--help"], env=env)
     report.add("no-op Typer app --help", base)
-    ours = median(repeat * 3, lambda: timed([sys.executable, "-m", "isekctl", "--help"], env=env))
+    ours = median(repeat * 3, [*ISEKCTL, "--help"], env=env)
     ratio = ours / base
     report.add("isekctl --help", ours, f"{ratio:.2f}× no-op", "≤ 1.10×", ratio <= 1.10)
 
 
+def bench_size(report: Report, work: Path, size: int, repeat: int, env: dict[str, str]) -> None:
+    """validate (cold, warm, against the peers), then the reports on the same tree."""
+    repo = make_repository(work / f"repo-{size}", size)
+    reps = 1 if size >= 20_000 else repeat
+    target = size == 3000
+    floor = floor_of(repo, reps, env)
+    report.add(f"{size:>6} measures: parse floor (PyYAML CSafeLoader)", floor)
+    cold = median(reps, [*ISEKCTL, "validate", "--repo", str(repo), "--no-cache"], env=env)
+    ratio = cold / floor
+    report.add(f"{size:>6} measures: isekctl validate (cold)", cold, f"{ratio:.2f}× floor",
+               "≤ 1.5× floor" if target else "", ratio <= 1.5 if target else None)  # fmt: skip
+    if shutil.which("check-jsonschema"):
+        subprocess.run(
+            [*ISEKCTL, "schema", "--out", str(work)], env=env, check=True, capture_output=True
+        )
+        files = sorted(
+            str(p.relative_to(repo)) for p in (repo / "data" / "measures").glob("*.yaml")
+        )
+        peer = median(
+            reps,
+            ["check-jsonschema", "--schemafile", str(work / "measure.schema.json"), *files],
+            env=env,
+            cwd=repo,
+        )
+        ratio = cold / peer
+        report.add(f"{size:>6} measures: check-jsonschema (measures only)", peer, f"validate {ratio:.2f}×",
+                   "< 0.5× peer" if target else "", ratio < 0.5 if target else None)  # fmt: skip
+    else:
+        print("  (check-jsonschema not installed: pip install '.[bench]')")
+    timed([*ISEKCTL, "validate", "--repo", str(repo)], env=env)  # fill the cache
+    warm = median(repeat, [*ISEKCTL, "validate", "--repo", str(repo)], env=env)
+    report.add(f"{size:>6} measures: isekctl validate (warm cache)", warm, "",
+               "< 0.3 s" if target else "", warm < 0.3 if target else None)  # fmt: skip
+    if size >= 3000:
+        for kind in ("massnahmenliste", "haushaltsbericht"):
+            command = [
+                *ISEKCTL,
+                "report",
+                "--repo",
+                str(repo),
+                "-k",
+                kind,
+                "-f",
+                "html",
+                "--out",
+                str(work / "out"),
+            ]
+            took = median(reps, command, env=env)
+            ratio = took / cold
+            report.add(f"{size:>6} measures: report {kind} html (cached model)", took, f"{ratio:.2f}× validate",
+                       "≤ 0.3× validate", ratio <= 0.3)  # fmt: skip
+
+
+def bench_diff(report: Report, work: Path, size: int, repeat: int, env: dict[str, str]) -> None:
+    old = make_repository(work / f"diff-old-{size}", size)
+    new = make_repository(work / f"diff-new-{size}", size, changed_share=0.05)
+    reps = 1 if size >= 20_000 else repeat
+    floor = floor_of(old, reps, env) + floor_of(new, reps, env)
+    report.add(f"{size:>6} + {size} measures: parse floor of both trees", floor)
+    command = [
+        *ISEKCTL,
+        "diff",
+        str(old),
+        str(new),
+        "--repo",
+        str(new),
+        "--no-cache",
+        "--format",
+        "json",
+    ]
+    took = median(reps, command, env=env)
+    ratio = took / floor
+    report.add(
+        f"{size:>6} measures, 5 % changed: isekctl diff (cold)",
+        took,
+        f"{ratio:.2f}× floor",
+        "< 3× floor",
+        ratio < 3,
+    )
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="300,3000,20000", help="measure counts, comma-separated")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median); 20,000 runs once")
+    parser.add_argument(
+        "--diff-size", type=int, default=20_000, help="measures per tree for the diff benchmark"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per figure (median); 20,000 runs once"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     work = Path(tempfile.mkdtemp(prefix="isekctl-bench-"))
     env = {**os.environ, "ISEKCTL_CACHE_DIR": str(work / "cache"), "NO_COLOR": "1"}
     report = Report()
-    print(f"isekctl benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    print(
+        f"isekctl benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]} ({work})\n"
+    )
     try:
         bench_startup(report, work, args.repeat, env)
-        bench_validate(report, work, sizes, args.repeat, env)
-        for extra in EXTRA_BENCHES:
-            extra(report, work, sizes, args.repeat, env)
+        for size in sizes:
+            bench_size(report, work, size, args.repeat, env)
+        if args.diff_size:
+            bench_diff(report, work, args.diff_size, args.repeat, env)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print("\nall targets met" if not report.missed else f"\nmissed: {', '.join(report.missed)}")
     return 1 if report.missed else 0
 
-
-EXTRA_BENCHES: list[Callable[[Report, Path, list[int], int, dict[str, str]], None]] = []
 
 if __name__ == "__main__":
     raise SystemExit(main())

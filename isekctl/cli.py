@@ -400,5 +400,96 @@ def _years(text: str | None) -> list[int] | None:
         ) from None
 
 
+class ReportKind(StrEnum):
+    zielsystem = "zielsystem"
+    stadtentwicklungsbericht = "stadtentwicklungsbericht"
+    haushaltsbericht = "haushaltsbericht"
+    massnahmenliste = "massnahmenliste"
+    all = "all"
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+@app.command()
+@guarded
+def report(
+    kind: Annotated[
+        ReportKind, typer.Option("--kind", "-k", help="Welcher Bericht.")
+    ] = ReportKind.all,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Markdown oder HTML.")
+    ] = ReportFormat.html,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
+    ] = Path("berichte"),
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Änderungen gegenüber dieser Revision markieren (Zielsystem)."
+        ),
+    ] = None,
+    stichtag: Annotated[
+        datetime | None,
+        typer.Option(
+            "--stichtag",
+            formats=["%Y-%m-%d"],
+            help="Bezugstag (Standard: Datum des Commits bzw. des neuesten Statusberichts).",
+        ),
+    ] = None,
+    templates: Templates = None,
+    repo: Repo = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Berichte schreiben: Zielsystem, Stadtentwicklungs-, Haushaltsbericht, Maßnahmenliste."""
+    del debug
+    from .diagnostics import Severity, stop
+    from .reports import KINDS, DataVersion, report_text
+    from .storage import git_version, write_text
+
+    source, _ = _open(repo)
+    outcome = _load_outcome(source, no_cache=no_cache)
+    project = outcome.project
+    assert project is not None
+    if project.config is None:
+        raise stop(
+            "ISEK044",
+            "isek.yaml ist ungültig; ohne Konfiguration entstehen keine Berichte.",
+            "isekctl validate zeigt, was fehlt.",
+        )
+    errors = [f for f in outcome.findings if f.severity is Severity.ERROR]
+    if errors:
+        _console(stderr=True).print(
+            f"Hinweis: die Daten enthalten {len(errors)} Fehler (isekctl validate); "
+            "die Berichte zeigen, was sich lesen ließ.", markup=False, style="yellow",
+        )  # fmt: skip
+    since_revision = None
+    if since is not None:
+        found = project.revision(since)
+        if found is None:
+            from .sides import revision_side
+
+            revision_side(project, since)  # raises with the list of known revisions
+        else:
+            since_revision = found.model
+    found_version = git_version(source.root)
+    version = DataVersion(*found_version) if found_version else DataVersion()
+    from .reports import stichtag as default_day
+
+    day = stichtag.date() if stichtag else default_day(project, version)
+    kinds = KINDS if kind is ReportKind.all else (kind.value,)
+    for name in kinds:
+        text = report_text(
+            name, fmt.value, project, version, day,
+            since=since_revision, templates=templates or _repo_templates(source.root),
+        )  # fmt: skip
+        target = out / f"{name}.{fmt.value}"
+        write_text(target, text, overwrite=True)
+        typer.echo(f"geschrieben: {target}")
+
+
 def main() -> None:
     app()

@@ -23,7 +23,7 @@ from .resources import templates_dir
 from .textdiff import Segment
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment as JinjaEnvironment
 
 Format = Literal["md", "html"]
 
@@ -36,9 +36,7 @@ def md(text: Any) -> str:
     if text is None:
         return ""
     flat = " ".join(str(text).split()).replace("&", "&amp;")
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    # a leading "-", "1." or "=" would start a list or a heading underline
-    return re.sub(r"^(\d+)\.", r"\1\\.", escaped)
+    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 def md_block(text: Any) -> str:
@@ -115,6 +113,18 @@ def words_side_html(segments: tuple[Segment, ...] | list[Segment], side: str) ->
     return words_html([s for s in segments if s.op != hidden])
 
 
+def resolution_url(template: str, number: str) -> str:
+    """The link of a council paper from isek.yaml's `resolution_url` template."""
+    from urllib.parse import quote
+
+    return safe_url(template.replace("{resolution}", quote(number, safe="")))
+
+
+def slug(value: Any) -> str:
+    """A token for data attributes: blanks become underscores, so lists can be blank-separated."""
+    return re.sub(r"\s+", "_", str(value))
+
+
 def partial(value: PartialDate | None) -> str:
     return value.german() if value else "–"
 
@@ -129,6 +139,8 @@ FILTERS: Final[dict[str, Callable[..., Any]]] = {
     "md_block": md_block,
     "markdown": markdown,
     "safe_url": safe_url,
+    "slug": slug,
+    "resolution_url": resolution_url,
     "words_md": words_md,
     "words_html": words_html,
     "words_side_html": words_side_html,
@@ -145,14 +157,21 @@ FILTERS: Final[dict[str, Callable[..., Any]]] = {
 }
 
 
-def environment(fmt: Format, override: Path | None = None) -> Environment:
-    """A sandboxed environment: the override folder first, then the packaged templates."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+def environment(fmt: Format, override: Path | None = None) -> JinjaEnvironment:
+    """The override folder first, then the packaged templates.
+
+    The packaged templates are reviewed code of this package; a repository's own
+    templates may come from a pull request, so with them everything runs in
+    Jinja's immutable sandbox (about twice as slow, hence not always).
+    """
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    loaders = [FileSystemLoader(str(override))] if override and override.is_dir() else []
+    overrides = bool(override and override.is_dir() and any(override.glob("*.j2")))
+    loaders = [FileSystemLoader(str(override))] if overrides else []
     loaders.append(FileSystemLoader(str(templates_dir())))
-    env = ImmutableSandboxedEnvironment(
+    kind = ImmutableSandboxedEnvironment if overrides else Environment
+    env = kind(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=fmt == "html",
@@ -165,6 +184,7 @@ def environment(fmt: Format, override: Path | None = None) -> Environment:
         ratings=german.RATINGS,
         rating_symbols=german.RATING_SYMBOLS,
         budget_kinds=german.BUDGET_KINDS,
+        comparisons=german.COMPARISONS,
     )
     return env
 
@@ -173,8 +193,12 @@ def render(
     template: str, fmt: Format, context: dict[str, Any], override: Path | None = None
 ) -> str:
     text = environment(fmt, override).get_template(template).render(**context)
-    # one trailing newline, no trailing blanks: byte-stable output that diffs well
-    lines = [line.rstrip() for line in text.splitlines()]
+    # no trailing blanks, no runs of empty lines, one final newline: stable output that diffs well
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"

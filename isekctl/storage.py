@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final, Protocol
 
@@ -233,6 +234,27 @@ class GitCommit:
 
     def stat_key(self, path: str) -> tuple[int, int] | None:
         del path  # commits are immutable; blob ids are content hashes already
+        return None
+
+
+def git_version(root: Path) -> tuple[str, date, bool] | None:
+    """(short commit, commit day, uncommitted data changes) when `root` is inside a git work tree."""
+    if not any((parent / ".git").exists() for parent in (root.resolve(), *root.resolve().parents)):
+        return None
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    try:
+        import git
+
+        repo = git.Repo(root, search_parent_directories=True)
+        commit = repo.head.commit
+        work = Path(repo.working_tree_dir or root).resolve()
+        prefix = os.path.relpath(root.resolve(), work)
+        dirty = any(
+            repo.is_dirty(untracked_files=True, path=os.path.normpath(os.path.join(prefix, part)))
+            for part in (CONFIG_FILE, "data")
+        )
+        return commit.hexsha[:10], commit.committed_datetime.date(), dirty
+    except Exception:  # no commits yet, no git binary, a repository of another user …
         return None
 
 

@@ -14,6 +14,7 @@ from isekctl.cli import app
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 CASES = TESTS / "cases"
+EVERY_DIFF_CASE = TESTS / "diff_cases" / "every-class"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -40,6 +40,8 @@ ALLOWED = {
     "layout": {"dates", "model"},
     "revisions": {"diagnostics", "layout", "model", "project", "yamlio"},
     "sides": {"diagnostics", "diff", "engine", "project", "storage"},
+    "charts": {"german"},
+    "reports": {"charts", "checks", "german", "model", "project", "render", "textdiff"},
 }
 RENDERERS = {"reporters", "diffview"}  # build rich objects for the CLI, but print nothing
 CORE_FORBIDDEN = {"typer", "click", "rich"}
