@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -180,18 +180,19 @@ def load(
         for result in _process_all(todo, jobs or default_jobs(), progress):
             results[(result.path, digests[result.path])] = result
     if cache:
-        cache.store_files(
-            {k: replace(r, positions=r.positions.detached()) for k, r in results.items()}
-        )
+        cache.store_files(results)
     rank = {entry.path: i for i, entry in enumerate(entries)}
     ordered = sorted(results.values(), key=lambda r: rank[r.path])
     for result in ordered:
         result.positions.reader = partial(source.read, result.path)
     project = assemble(source.label, ordered, None if has_config else _default_config())
-    findings = [*read_findings, *(f for r in ordered for f in r.findings)]
-    findings.extend(project_findings(project, today))
-    findings = apply_overrides(findings, project.config)
-    findings.sort()
+    if cache and key in cache.runs and not read_findings:
+        findings = cache.runs[key]  # the same files, configuration and day: the same findings
+    else:
+        findings = [*read_findings, *(f for r in ordered for f in r.findings)]
+        findings.extend(project_findings(project, today))
+        findings = apply_overrides(findings, project.config)
+        findings.sort()
     if cache:
         if not read_findings:
             cache.remember_run(key, findings)

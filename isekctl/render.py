@@ -68,13 +68,32 @@ def _markdown() -> Callable[[str], str]:
     return render
 
 
+# Text with none of these renders as plain paragraphs, so it can skip the Markdown parser
+# (which is by far the slowest part of a long Maßnahmenliste).
+_MARKUP_CHARS: Final = re.compile(
+    r"[\\`*_\[\]<>&#!~|{}\t]|^ *([-+=>]|\d+[.)])|^ {4}| $", re.MULTILINE
+)
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML markdown-it gives for markup-free text, or None when the text has markup."""
+    if _MARKUP_CHARS.search(text):
+        return None
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    body = "".join(
+        "<p>" + "\n".join(line.strip() for line in p.splitlines()) + "</p>\n" for p in paragraphs
+    )
+    return body
+
+
 def markdown(text: Any) -> Any:
     """Markdown description to sanitised HTML (markdown-it 'js-default' and nh3)."""
     from markupsafe import Markup
 
     if not text:
         return Markup("")
-    return Markup(_markdown()(str(text)))
+    plain = _plain_paragraphs(str(text))
+    return Markup(plain if plain is not None else _markdown()(str(text)))
 
 
 def safe_url(url: Any) -> str:

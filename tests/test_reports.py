@@ -4,6 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import TESTS, Golden, Run, build_repo, write_tree
 
@@ -197,3 +199,13 @@ def test_stichtag_option_changes_late_measures(example: Path, tmp_path: Path, ru
     assert "DIGI-STELLENBESETZUNG" in early.split("## Verspätete Maßnahmen")[1].split("##")[0]
     assert "DIGI-OZG-UMSETZUNG" not in early.split("## Verspätete Maßnahmen")[1].split("##")[0]
     assert "DIGI-OZG-UMSETZUNG" in late.split("## Verspätete Maßnahmen")[1].split("##")[0]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcÄöüß .,;:?-/()'\"0123456789\n ")), max_size=120))
+def test_plain_text_fast_path_matches_the_markdown_parser(text: str) -> None:
+    from isekctl.render import _markdown, _plain_paragraphs
+
+    fast = _plain_paragraphs(text)
+    if fast is not None:
+        assert fast == _markdown()(text)
