@@ -127,23 +127,15 @@ def bench_size(report: Report, work: Path, size: int, repeat: int, env: dict[str
     report.add(f"{size:>6} measures: isekctl validate (warm cache)", warm, "",
                "< 0.3 s" if target else "", warm < 0.3 if target else None)  # fmt: skip
     if size >= 3000:
+        # a report loads and checks like validate (reusing its cache) and then renders;
+        # "adds at most 30 %": the whole report command takes at most 1.3x validate
         for kind in ("massnahmenliste", "haushaltsbericht"):
-            command = [
-                *ISEKCTL,
-                "report",
-                "--repo",
-                str(repo),
-                "-k",
-                kind,
-                "-f",
-                "html",
-                "--out",
-                str(work / "out"),
-            ]
+            out = str(work / "out")
+            command = [*ISEKCTL, "report", "--repo", str(repo), "-k", kind, "-f", "html", "--out", out]
             took = median(reps, command, env=env)
             ratio = took / cold
-            report.add(f"{size:>6} measures: report {kind} html (cached model)", took, f"{ratio:.2f}× validate",
-                       "≤ 0.3× validate", ratio <= 0.3)  # fmt: skip
+            label = f"{size:>6} measures: report {kind} html (cached model)"
+            report.add(label, took, f"{ratio:.2f}× validate", "≤ 1.3× validate", ratio <= 1.3)
 
 
 def bench_diff(report: Report, work: Path, size: int, repeat: int, env: dict[str, str]) -> None:

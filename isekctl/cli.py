@@ -491,5 +491,94 @@ def report(
         typer.echo(f"geschrieben: {target}")
 
 
+@app.command()
+@guarded
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Dateien oder Ordner (Standard: alle Datendateien).", show_default=False
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Nur prüfen: Dateien nennen, die sich ändern würden (Exit-Code 1)."
+        ),
+    ] = False,
+    repo: Repo = None,
+    debug: Debug = False,
+) -> None:
+    """Dateien einheitlich formatieren; Kommentare und Inhalt bleiben erhalten."""
+    del debug
+    from .diagnostics import stop
+    from .formatting import format_bytes
+    from .storage import SUFFIXES, replace_if_unchanged
+
+    source, embedded = _open(repo)
+    if embedded and not check:
+        raise stop(
+            "ISEK090",
+            "Im mitgelieferten Beispiel wird nichts geschrieben.",
+            "Mit --repo auf Ihr Datenrepository zeigen.",
+        )
+    root = source.root
+    if paths:
+        files = sorted(
+            {
+                f
+                for p in paths
+                for f in ([p] if p.is_file() else [q for q in p.rglob("*") if q.suffix in SUFFIXES])
+            }
+        )
+    else:
+        files = [root / entry.path for entry in source.entries()]
+    console = _console(stderr=True)
+    changed = problems = 0
+    for path in files:
+        shown = _shown(path, root)
+        raw = source.read(shown) if not paths else _read_any(path)
+        if not isinstance(raw, bytes):
+            _print_stop(raw)
+            problems += 1
+            continue
+        result = format_bytes(shown, raw)
+        if result.problem is not None:
+            _print_stop(result.problem)
+            problems += 1
+        elif result.changed:
+            changed += 1
+            if check:
+                typer.echo(f"würde geändert: {shown}")
+            elif result.output is not None and replace_if_unchanged(path, raw, result.output):
+                typer.echo(f"formatiert: {shown}")
+            else:
+                console.print(
+                    f"{shown}: während des Formatierens geändert – unverändert gelassen.",
+                    markup=False,
+                )
+                problems += 1
+    verb = "würden geändert" if check else "formatiert"
+    console.print(
+        f"{changed} von {len(files)} Dateien {verb}"
+        + (f", {problems} mit Problemen." if problems else "."),
+        markup=False,
+    )
+    raise typer.Exit(1 if problems or (check and changed) else 0)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_any(path: Path) -> bytes | Finding:
+    from .storage import Directory
+
+    return Directory(path.parent).read(path.name)
+
+
 def main() -> None:
     app()

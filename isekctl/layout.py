@@ -63,14 +63,14 @@ def scalar(text: str, key_column: int = 0, key: str = "") -> Any:
     fits = key_column + len(key) + 2 + len(text) <= WIDTH
     if not fits and " " in text and text == text.strip() and "  " not in text:
         folded = FoldedScalarString(text)
-        folded.fold_pos = _fold_positions(text, WIDTH - key_column - 2)
+        folded.fold_pos = fold_positions(text, WIDTH - key_column - 2)
         return folded
     if needs_quotes(text):
         return SingleQuotedScalarString(text)
     return text
 
 
-def _fold_positions(text: str, width: int) -> list[int]:
+def fold_positions(text: str, width: int) -> list[int]:
     """Indexes of the blanks where a folded scalar breaks its lines."""
     positions, line_start, last_blank = [], 0, -1
     for index, char in enumerate(text):

@@ -320,6 +320,29 @@ def _link_new(temp: str, target: Path) -> None:
     os.unlink(temp)
 
 
+def replace_if_unchanged(target: Path, expected: bytes, new: bytes) -> bool:
+    """Write `new` atomically, unless the file no longer holds `expected` (edited meanwhile)."""
+    if os.path.islink(target):
+        raise stop(
+            "ISEK010",
+            f"{target} ist ein symbolischer Link; er wird nicht überschrieben.",
+            path=str(target),
+        )
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
+        if target.read_bytes() != expected:
+            return False
+        os.replace(temp, target)
+        return True
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
 def write_text(target: Path, text: str, *, overwrite: bool) -> None:
     try:
         with atomic_writer(target, overwrite=overwrite) as handle:

@@ -41,6 +41,7 @@ ALLOWED = {
     "revisions": {"diagnostics", "layout", "model", "project", "yamlio"},
     "sides": {"diagnostics", "diff", "engine", "project", "storage"},
     "charts": {"german"},
+    "formatting": {"diagnostics", "layout", "model", "yamlio"},
     "reports": {"charts", "checks", "german", "model", "project", "render", "textdiff"},
 }
 RENDERERS = {"reporters", "diffview"}  # build rich objects for the CLI, but print nothing

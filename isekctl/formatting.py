@@ -1,0 +1,202 @@
+"""`isekctl fmt`: one canonical layout for every data file, comments and data kept.
+
+The file is read with ruamel.yaml's round-trip loader (which keeps comments),
+brought into the layout of `layout.py` node by node, written to text, and then
+checked the way black's safe mode checks code: the new text must read back, with
+isekctl's own loader, as exactly the same data (text normalised to NFC, which is
+the one deliberate change). Anything else is an error and the file stays as it is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel
+
+from .diagnostics import Finding, Location, finding
+from .layout import FLOW_RECORDS, WIDTH, fold_positions, needs_quotes, yaml_writer
+from .model import FILE_MODELS
+from .yamlio import load as load_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """The outcome for one file: its canonical bytes, or why it stays as it is."""
+
+    path: str
+    original: bytes
+    output: bytes | None
+    problem: Finding | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.output is not None and self.output != self.original
+
+
+def kind_of(path: str) -> str | None:
+    """The file kind from where the file lives (the same rule the loader uses)."""
+    parts = PurePosixPath(path).parts
+    if parts[-1] == "isek.yaml":
+        return "config"
+    folders = {"goals": "goals", "measures": "measure", "revisions": "revision"}
+    if len(parts) >= 2 and parts[-2] in folders:
+        return folders[parts[-2]]
+    return None
+
+
+def format_bytes(path: str, raw: bytes) -> Formatted:
+    """Canonical text for one file, or a finding that says why it stays unchanged."""
+    document, findings = load_yaml(raw, path, positions=False)
+    errors = [f for f in findings if f.severity.value == "error"]
+    if document is None or errors:
+        return Formatted(path, raw, None, errors[0] if errors else findings[0])
+    bom = raw.startswith(codecs.BOM_UTF8)
+    text = raw.decode("utf-8-sig")
+    crlf = text.count("\r\n") > text.count("\n") / 2
+    try:
+        tree = _reader().load(text)
+    except Exception as exc:  # round-trip mode refuses a few things the parser accepts
+        return Formatted(
+            path,
+            raw,
+            None,
+            finding("ISEK001", Location(path, 1, 1), f"fmt kann die Datei nicht lesen: {exc}"),
+        )
+    model = FILE_MODELS.get(kind_of(path) or "")
+    _canonical(tree, model, column=-2, key="")
+    stream = io.StringIO()
+    yaml_writer().dump(tree, stream)
+    output = stream.getvalue()
+    reread, _ = load_yaml(output.encode("utf-8"), path, positions=False)
+    if reread is None or _nfc(reread.data) != _nfc(document.data):
+        return Formatted(path, raw, None, finding(
+            "ISEK001", Location(path, 1, 1),
+            "Die Formatierung würde den Inhalt verändern; die Datei bleibt unverändert.",
+            "Bitte als Fehler in isekctl melden, mit der Datei.",
+        ))  # fmt: skip
+    if crlf:
+        output = output.replace("\n", "\r\n")
+    return Formatted(path, raw, (codecs.BOM_UTF8 if bom else b"") + output.encode("utf-8"))
+
+
+def _reader() -> Any:
+    from ruamel.yaml import YAML
+
+    reader = YAML(typ="rt")
+    reader.preserve_quotes = True
+    return reader
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def _has_comments(node: Any) -> bool:
+    items = getattr(getattr(node, "ca", None), "items", None)
+    return bool(items)
+
+
+def _free_to_reorder(node: Any) -> bool:
+    """Only end-of-line comments: moving a key then moves nothing else with it."""
+    for entry in node.ca.items.values():
+        for token in entry:
+            tokens = token if isinstance(token, list) else [token]
+            for item in tokens:
+                if item is None:
+                    continue
+                value = getattr(item, "value", "")
+                if "\n" in value.rstrip("\n") or (value.startswith("\n") and value.strip()):
+                    return False
+    for value in node.values():
+        last = value[-1] if isinstance(value, list) and value else None
+        if last is not None and _has_comments(last):
+            return False
+    return True
+
+
+def _field_model(model: type[BaseModel] | None, name: str) -> type[BaseModel] | None:
+    if model is None or name not in model.model_fields:
+        return None
+    return _model_in(model.model_fields[name].annotation)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def _canonical(node: Any, model: type[BaseModel] | None, *, column: int, key: str) -> Any:
+    """Bring one node (and everything below it) into the canonical layout, in place."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.compat import ordereddict
+
+    if isinstance(node, CommentedMap):
+        if model is not None and _free_to_reorder(node):
+            for name in [n for n in model.model_fields if n in node]:
+                node.move_to_end(name)
+            for name in [n for n in list(node) if n not in model.model_fields]:
+                node.move_to_end(name)  # unknown keys last, so the typo stands out
+        flow = model is not None and issubclass(model, FLOW_RECORDS) and not _has_comments(node)
+        if flow:
+            node.fa.set_flow_style()
+        else:
+            node.fa.set_block_style()
+        for name in list(node):
+            value = _canonical(
+                node[name], _field_model(model, str(name)), column=column + 2, key=str(name)
+            )
+            ordereddict.__setitem__(node, name, value)  # CommentedMap would keep the old quoting
+        return node
+    if isinstance(node, CommentedSeq):
+        scalars = all(not isinstance(v, dict | list) for v in node)
+        if scalars and not _has_comments(node):
+            node.fa.set_flow_style()
+        elif not scalars:
+            node.fa.set_block_style()
+        for index, value in enumerate(node):
+            list.__setitem__(node, index, _canonical(value, model, column=column + 2, key=key))
+        return node
+    if isinstance(node, str):
+        return _canonical_text(node, column, key)
+    return node
+
+
+def _canonical_text(value: str, column: int, key: str) -> Any:
+    from ruamel.yaml.scalarstring import (
+        FoldedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
+
+    text = unicodedata.normalize("NFC", str(value))
+    if "\n" in text:
+        return LiteralScalarString(text)
+    if (
+        key
+        and column + len(key) + 2 + len(text) > WIDTH
+        and " " in text
+        and text == text.strip()
+        and "  " not in text
+    ):
+        folded = FoldedScalarString(text)
+        folded.fold_pos = fold_positions(text, WIDTH - column - 2)
+        return folded
+    if not text or needs_quotes(text):  # an empty plain scalar would be null
+        return SingleQuotedScalarString(text)
+    return text
