@@ -64,7 +64,7 @@ def golden(request: pytest.FixtureRequest) -> Golden:
                     f"golden file {path} was missing and has been written; review and commit it"
                 )
             return
-        expected = path.read_text(encoding="utf-8")
+        expected = path.read_bytes().decode("utf-8")  # exact: line endings are part of some goldens
         if actual != expected:
             diff = "".join(
                 difflib.unified_diff(
