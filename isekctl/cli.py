@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -76,7 +77,7 @@ def guarded(command: F) -> F:
         debug = bool(kwargs.get("debug")) or os.environ.get("ISEKCTL_DEBUG") == "1"
         try:
             return command(*args, **kwargs)
-        except typer.Exit:
+        except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
         except KeyboardInterrupt:
             _console(stderr=True).print("Abgebrochen.")
@@ -143,13 +144,35 @@ def _open(repo: Path | None) -> tuple[Directory, bool]:
     return open_directory(path), embedded
 
 
+class _LateProgress:
+    """A progress bar on the terminal that only appears when reading takes over a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < 1 or not sys.stderr.isatty():
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(console=_console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Dateien lesen und prüfen", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def _load(
     repo: Path | None, *, no_cache: bool, need_project: bool = True, jobs: int | None = None
 ) -> Outcome:
-    from .engine import load
-
     source, _ = _open(repo)
-    return load(source, use_cache=not no_cache, need_project=need_project, jobs=jobs)
+    return _load_outcome(source, no_cache=no_cache, need_project=need_project, jobs=jobs)
 
 
 @app.command()
@@ -297,10 +320,18 @@ def _emit(text: str, out: Path | None) -> None:
     _console(stderr=True).print(f"geschrieben: {out}", markup=False)
 
 
-def _load_outcome(source: Directory, *, no_cache: bool) -> Outcome:
+def _load_outcome(
+    source: Directory, *, no_cache: bool, need_project: bool = True, jobs: int | None = None
+) -> Outcome:
     from .engine import load
 
-    return load(source, use_cache=not no_cache)
+    progress = _LateProgress()
+    try:
+        return load(
+            source, use_cache=not no_cache, need_project=need_project, jobs=jobs, progress=progress
+        )
+    finally:
+        progress.close()
 
 
 revision_app = typer.Typer(
@@ -578,6 +609,287 @@ def _read_any(path: Path) -> bytes | Finding:
     from .storage import Directory
 
     return Directory(path.parent).read(path.name)
+
+
+new_app = typer.Typer(
+    help="Neue Maßnahme oder neues Ziel anlegen (gültig ab dem ersten Speichern).",
+    no_args_is_help=True,
+)
+app.add_typer(new_app, name="new")
+
+
+def _ask(
+    value: str | None, prompt: str, interactive: bool, option: str, default: str | None = None
+) -> str:
+    """An option's value, asked for on a terminal when it is missing."""
+    if value:
+        return value
+    if interactive:
+        answer: str = typer.prompt(prompt, default=default) if default else typer.prompt(prompt)
+        return answer.strip()
+    raise typer.BadParameter(
+        f"{option} fehlt (oder ohne Optionen im Terminal aufrufen, dann fragt isekctl nach).",
+        param_hint=option,
+    )
+
+
+def _writable(repo: Path | None) -> tuple[Directory, Outcome]:
+    from .diagnostics import stop
+    from .engine import load
+
+    source, embedded = _open(repo)
+    if embedded:
+        raise stop(
+            "ISEK090",
+            "Im mitgelieferten Beispiel wird nichts geschrieben.",
+            "Mit --repo auf Ihr Datenrepository zeigen.",
+        )
+    outcome = load(source)
+    assert outcome.project is not None
+    if outcome.project.config is None:
+        raise stop(
+            "ISEK044", "isek.yaml ist ungültig.", "Erst `isekctl validate` und die Befunde beheben."
+        )
+    return source, outcome
+
+
+@new_app.command("measure")
+@guarded
+def new_measure(
+    identifier: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="ID der Maßnahme, z. B. DIGI-WLAN.", show_default=False),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Titel.")] = None,
+    goal: Annotated[
+        list[str] | None, typer.Option("--goal", help="Ziel-ID (mehrfach möglich).")
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Federführender Fachdienst.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="Status (Standard: der erste aus isek.yaml).")
+    ] = None,
+    repo: Repo = None,
+    debug: Debug = False,
+) -> None:
+    """Neue Schlüsselmaßnahme als data/measures/ID.yaml anlegen."""
+    del debug
+    from .scaffold import new_measure as build
+    from .storage import write_text
+
+    source, outcome = _writable(repo)
+    project = outcome.project
+    assert project is not None and project.config is not None
+    interactive = sys.stdin.isatty() and not (title or goal or department)
+    identifier = _ask(identifier, "ID der Maßnahme", interactive, "ID")
+    title = _ask(title, "Titel", interactive, "--title")
+    goals = goal or [
+        g.strip()
+        for g in _ask(None, "Ziele (IDs, mit Komma getrennt)", interactive, "--goal").split(",")
+        if g.strip()
+    ]
+    departments = list(project.config.departments or {})
+    department = _ask(
+        department,
+        "Federführender Fachdienst" + (f" ({', '.join(departments)})" if departments else ""),
+        interactive,
+        "--department",
+    )
+    path, text = build(
+        project, identifier, title=title, goals=goals, department=department, status=status
+    )
+    write_text(source.root / path, text, overwrite=False)
+    typer.echo(f"angelegt: {path}")
+
+
+@new_app.command("goal")
+@guarded
+def new_goal(
+    identifier: Annotated[
+        str | None, typer.Argument(metavar="ID", help="ID des Ziels.", show_default=False)
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Wortlaut.")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="Ebene (ID aus isek.yaml).")] = None,
+    product_area: Annotated[
+        str | None, typer.Option("--product-area", help="Produktbereich (Schlüssel aus isek.yaml).")
+    ] = None,
+    parent: Annotated[str | None, typer.Option("--parent", help="Übergeordnetes Ziel.")] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            help="Zieldatei in data/goals/ (Standard: passend zu Ebene und Produktbereich).",
+        ),
+    ] = None,
+    repo: Repo = None,
+    debug: Debug = False,
+) -> None:
+    """Neues Ziel in einer Zieldatei anlegen (Kommentare der Datei bleiben)."""
+    del debug
+    from .diagnostics import stop
+    from .scaffold import new_goal as build
+    from .storage import replace_if_unchanged, write_text
+
+    source, outcome = _writable(repo)
+    project = outcome.project
+    assert project is not None and project.config is not None
+    interactive = sys.stdin.isatty() and not (title or level)
+    identifier = _ask(identifier, "ID des Ziels", interactive, "ID")
+    title = _ask(title, "Wortlaut", interactive, "--title")
+    levels = [lv.id for lv in project.config.levels]
+    level = _ask(level, f"Ebene ({', '.join(levels)})", interactive, "--level", default=levels[0])
+    chosen = project.config.level(level)
+    if product_area is None and interactive and chosen and chosen.requires_product_area:
+        product_area = _ask(
+            None,
+            f"Produktbereich ({', '.join(project.config.product_areas)})",
+            True,
+            "--product-area",
+        )
+    placement = build(
+        project,
+        source.root,
+        identifier,
+        title=title,
+        level=level,
+        product_area=product_area,
+        parent=parent,
+        file=file,
+    )
+    target = source.root / placement.path
+    if placement.original is None:
+        write_text(target, placement.text, overwrite=False)
+    elif not replace_if_unchanged(target, placement.original, placement.text.encode("utf-8")):
+        raise stop("ISEK093", f"{placement.path} wurde währenddessen geändert; nichts geschrieben.")
+    typer.echo(f"angelegt: {identifier} in {placement.path}")
+
+
+class CiChoice(StrEnum):
+    gitlab = "gitlab"
+    github = "github"
+    none = "none"
+
+
+@app.command()
+@guarded
+def init(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="Verzeichnis des neuen Datenrepositorys.", file_okay=False, show_default=False
+        ),
+    ],
+    municipality: Annotated[
+        str, typer.Option("--municipality", help="Name der Kommune.", prompt="Name der Kommune")
+    ] = "",
+    ci: Annotated[
+        CiChoice, typer.Option("--ci", help="CI-Vorlage: GitLab, GitHub oder keine.")
+    ] = CiChoice.gitlab,
+    debug: Debug = False,
+) -> None:
+    """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
+    del debug
+    from .diagnostics import stop
+    from .scaffold import init_files
+    from .schemas import write_schemas
+    from .storage import write_text
+
+    if (directory / "isek.yaml").exists() or (directory / "data").exists():
+        raise stop(
+            "ISEK093",
+            f"{directory} enthält schon ein Datenrepository.",
+            "Ein leeres oder neues Verzeichnis angeben.",
+        )
+    files = init_files(municipality.strip(), ci.value)
+    for relative, text in files.items():
+        write_text(directory / relative, text, overwrite=False)
+    write_schemas(directory / "schemas")
+    typer.echo(
+        f"angelegt: {directory} ({len(files) + 4} Dateien). Weiter mit: cd {directory} && isekctl validate"
+    )
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+@guarded
+def export(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="CSV oder JSON.")
+    ] = ExportFormat.csv,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
+    ] = Path("opendata"),
+    repo: Repo = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Offene Daten exportieren: Tabellen, datapackage.json (Frictionless) und DCAT-AP.de."""
+    del debug
+    from .diagnostics import stop
+    from .export import export_files
+    from .reports import DataVersion, stichtag
+    from .storage import git_version, write_text
+
+    source, _ = _open(repo)
+    outcome = _load_outcome(source, no_cache=no_cache)
+    project = outcome.project
+    assert project is not None
+    if project.config is None:
+        raise stop("ISEK044", "isek.yaml ist ungültig; exportiert wird nur ein gültiger Stand.")
+    found = git_version(source.root)
+    day = stichtag(project, DataVersion(*found) if found else DataVersion())
+    for name, text in export_files(project, fmt.value, day).items():
+        write_text(out / name, text, overwrite=True)
+        typer.echo(f"geschrieben: {out / name}")
+
+
+@app.command()
+@guarded
+def show(
+    identifier: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="ID eines Ziels oder einer Maßnahme.", show_default=False
+        ),
+    ],
+    repo: Repo = None,
+    debug: Debug = False,
+) -> None:
+    """Ein Ziel oder eine Maßnahme mit allem, was dazugehört."""
+    del debug
+    from .diagnostics import stop
+    from .views import show as view
+    from .views import unknown_hint
+
+    source, _ = _open(repo)
+    project = _load_outcome(source, no_cache=False).project
+    assert project is not None and project.config is not None
+    try:
+        _console().print(view(project, identifier))
+    except LookupError:
+        raise stop(
+            "ISEK094",
+            f"Ein Ziel oder eine Maßnahme `{identifier}` gibt es nicht.",
+            unknown_hint(project, identifier),
+        ) from None
+
+
+@app.command()
+@guarded
+def tree(repo: Repo = None, debug: Debug = False) -> None:
+    """Die Zielhierarchie mit Anzahl und Stand der Maßnahmen."""
+    del debug
+    from .views import tree as view
+
+    source, _ = _open(repo)
+    project = _load_outcome(source, no_cache=False).project
+    assert project is not None and project.config is not None
+    _console().print(view(project))
 
 
 def main() -> None:

@@ -37,6 +37,16 @@ FIELD_LABELS: Final = {
 BUDGET_KINDS: Final = {"investition": "Investition", "aufwand": "Aufwand", "personal": "Personal"}
 RATINGS: Final = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
 RATING_SYMBOLS: Final = {"gruen": "●", "gelb": "▲", "rot": "■"}
+_UMLAUTS: Final = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+)
+
+
+def without_umlauts(text: str) -> str:
+    """'Grün' -> 'Gruen': how ids and vocabulary are often spelled in ASCII."""
+    return text.translate(_UMLAUTS)
+
+
 COMPARISONS: Final = {
     "<=": "höchstens",
     ">=": "mindestens",

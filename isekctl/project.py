@@ -17,6 +17,7 @@ from typing import Any, Final, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Finding, Location, finding
+from .german import without_umlauts
 from .model import ERROR_CODES, FILE_MODELS, Config, Goal, GoalsFile, Measure, Model, Revision
 from .yamlio import Document, PathKey, Position, locate
 from .yamlio import load as load_yaml
@@ -239,16 +240,11 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-_TRANSLIT: Final = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
-)
-
-
 def _did_you_mean(value: str, options: list[str]) -> str | None:
-    """ "Meinten Sie …?" for a near miss; the full list only when it is short."""
+    """A "Meinten Sie …?" for a near miss; the full list only when it is short."""
     if not options:
         return None
-    close = difflib.get_close_matches(value.translate(_TRANSLIT), options, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(without_umlauts(value), options, n=1, cutoff=0.6)
     if not close:
         close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
     if close:

@@ -28,3 +28,9 @@ def example_dir() -> Path:
 def default_config_file() -> Path:
     """Neumünster's isek.yaml: the configuration of a repository that has none."""
     return example_dir() / "isek.yaml"
+
+
+def bundled_ci_dir() -> Path:
+    """The CI templates for data repositories (ci/ in a checkout)."""
+    bundled = _BUNDLED / "ci"
+    return bundled if bundled.is_dir() else _CHECKOUT / "ci"

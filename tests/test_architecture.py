@@ -17,7 +17,7 @@ ALLOWED = {
     "model": {"dates"},
     "yamlio": {"diagnostics"},
     "storage": {"diagnostics", "yamlio"},
-    "project": {"diagnostics", "model", "yamlio"},
+    "project": {"diagnostics", "german", "model", "yamlio"},
     "checks": {"diagnostics", "model", "project", "yamlio"},
     "cache": {"diagnostics", "project"},
     "engine": {
@@ -42,9 +42,20 @@ ALLOWED = {
     "sides": {"diagnostics", "diff", "engine", "project", "storage"},
     "charts": {"german"},
     "formatting": {"diagnostics", "layout", "model", "yamlio"},
+    "export": {"german", "project"},
+    "scaffold": {
+        "diagnostics",
+        "formatting",
+        "layout",
+        "model",
+        "project",
+        "resources",
+        "revisions",
+    },
+    "views": {"checks", "german", "model", "project", "reporters"},
     "reports": {"charts", "checks", "german", "model", "project", "render", "textdiff"},
 }
-RENDERERS = {"reporters", "diffview"}  # build rich objects for the CLI, but print nothing
+RENDERERS = {"reporters", "diffview", "views"}  # build rich objects for the CLI, but print nothing
 CORE_FORBIDDEN = {"typer", "click", "rich"}
 
 
