@@ -15,6 +15,7 @@ isek.yaml or on other files is recomputed or keyed by the run key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -31,13 +32,24 @@ _FORMAT: Final = 2
 _KEEP_RUNS: Final = 8
 
 
+@functools.cache
+def tool_fingerprint() -> str:
+    """The version plus the size and mtime of every module: an edited checkout is a new tool."""
+    package = Path(__file__).resolve().parent
+    parts = [__version__]
+    for module in sorted(package.glob("*.py")):
+        info = module.stat()
+        parts.append(f"{module.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def run_key(parts: list[tuple[str, str]], extra: str) -> str:
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(f"{__version__}\0{extra}".encode())
+    hasher.update(f"{tool_fingerprint()}\0{extra}".encode())
     for path, file_digest in parts:
         hasher.update(f"\0{path}\0{file_digest}".encode())
     return hasher.hexdigest()
@@ -75,7 +87,7 @@ class Cache:
                 loaded = pickle.load(handle)
         except Exception:  # missing, truncated or from another version: start afresh
             return None
-        if not isinstance(loaded, dict) or loaded.get("format") != (_FORMAT, __version__):
+        if not isinstance(loaded, dict) or loaded.get("format") != (_FORMAT, tool_fingerprint()):
             return None
         return loaded
 
@@ -124,7 +136,7 @@ class Cache:
             pass  # a cache that cannot be written is only slower, never wrong
 
     def _write(self, name: str, payload: dict[str, Any]) -> None:
-        payload["format"] = (_FORMAT, __version__)
+        payload["format"] = (_FORMAT, tool_fingerprint())
         fd, temp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -125,14 +125,59 @@ class Project:
 
 
 def read_file(path: str, kind: str, data: Any, positions: Positions) -> FileResult:
-    """Validate one file's data against the model of its kind."""
+    """Validate one file's data against the model of its kind.
+
+    A file with schema errors still takes part in the cross-file checks when the
+    fields in error are optional: they are left out of its model (and reported
+    once, here), so one run shows every problem instead of one at a time.
+    """
     model_class = FILE_MODELS[kind]
     try:
         model = model_class.model_validate(data)
     except ValidationError as exc:
         document = Document(data, *positions.tables())
-        return FileResult(path, kind, None, positions, schema_findings(exc, document, path, kind))
+        partial = _without_errors(model_class, data, exc)
+        return FileResult(
+            path, kind, partial, positions, schema_findings(exc, document, path, kind)
+        )
     return FileResult(path, kind, model, positions, [])
+
+
+def _without_errors(model_class: type[Model], data: Any, exc: ValidationError) -> Model | None:
+    """The model of `data` with every optional field in error removed, or None."""
+    import copy
+
+    trimmed = copy.deepcopy(data)
+    for error in exc.errors(include_url=False, include_input=False):
+        if not _remove_optional(model_class, trimmed, tuple(error["loc"])):
+            return None  # a required field is wrong: there is no sensible partial model
+    try:
+        return model_class.model_validate(trimmed)
+    except ValidationError:
+        return None
+
+
+def _remove_optional(model: Any, node: Any, loc: PathKey) -> bool:
+    """Delete the outermost optional field on `loc`; False when only required ones lead there."""
+    for step in loc:
+        if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            continue
+        if not (
+            isinstance(node, dict) and isinstance(model, type) and issubclass(model, BaseModel)
+        ):
+            return False
+        fields = model.model_fields
+        if step not in fields:  # an unknown key: drop it
+            node.pop(step, None)
+            return True
+        if not fields[step].is_required():
+            node.pop(step, None)
+            return True
+        if step not in node:
+            return False
+        node, model = node[step], _model_in(fields[step].annotation)
+    return False
 
 
 def schema_findings(
@@ -295,10 +340,11 @@ def assemble(label: str, results: list[FileResult], default_config: Config | Non
     project = Project(label, default_config, default_config=True)
     for result in results:
         model = result.model
+        if result.kind == "measure" and any(f.code < "ISEK020" for f in result.findings):
+            project.unreadable_measures += 1  # unread or partly read: its goal links are uncertain
         if model is None:
             if result.kind == "config":
                 project.config, project.default_config = None, False
-            project.unreadable_measures += result.kind == "measure"
             continue
         if isinstance(model, Config):
             project.config, project.default_config = model, False

@@ -73,3 +73,30 @@ def test_parallel_and_serial_loading_agree(tmp_path: Path) -> None:
     assert [m.model.id for m in serial.project.measures] == [
         m.model.id for m in parallel.project.measures
     ]
+
+
+def test_a_file_with_schema_errors_still_gets_its_cross_file_checks(tmp_path: Path) -> None:
+    from .conftest import build_repo, write_tree
+
+    repo = build_repo(tmp_path / "repo")
+    write_tree(repo, {"data/measures/M-1.yaml": (
+        "id: M-1\ntitle: Terminvergabe\ngoals: [F9]\ndepartment: FD 10\nstatus: Laufend\n"
+        "rating: grün\nbudget:\n  - {year: 2025, kind: aufwand, amount: 5.000}\n"
+    )})  # fmt: skip
+    outcome = load(Directory(repo), use_cache=False, need_project=False)
+    assert [f.code for f in outcome.findings] == ["ISEK021", "ISEK042", "ISEK013", "ISEK058"]
+
+
+def test_a_required_field_in_error_keeps_the_file_out(tmp_path: Path) -> None:
+    from .conftest import build_repo, write_tree
+
+    repo = build_repo(tmp_path / "repo")
+    write_tree(
+        repo,
+        {
+            "data/measures/M-1.yaml": "id: M-1\ntitle: x\ngoals: F9\ndepartment: FD 10\nstatus: Laufend\n"
+        },
+    )
+    outcome = load(Directory(repo), use_cache=False)
+    assert [f.code for f in outcome.findings] == ["ISEK013"]
+    assert outcome.project is not None and outcome.project.measures == []
