@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from .diagnostics import Finding, Location, finding
 from .layout import FLOW_RECORDS, WIDTH, fold_positions, needs_quotes, yaml_writer
-from .model import FILE_MODELS
+from .model import FILE_MODELS, model_in
 from .yamlio import load as load_yaml
 
 
@@ -128,17 +128,7 @@ def _free_to_reorder(node: Any) -> bool:
 def _field_model(model: type[BaseModel] | None, name: str) -> type[BaseModel] | None:
     if model is None or name not in model.model_fields:
         return None
-    return _model_in(model.model_fields[name].annotation)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found:
-            return found
-    return None
+    return model_in(model.model_fields[name].annotation)
 
 
 def _canonical(node: Any, model: type[BaseModel] | None, *, column: int, key: str) -> Any:

@@ -401,6 +401,17 @@ class Revision(Model):
     goals: list[Goal] = []
 
 
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside a field's annotation (`list[Goal] | None` -> Goal), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = model_in(arg)
+        if found:
+            return found
+    return None
+
+
 FILE_MODELS: Final[dict[str, type[Model]]] = {
     "config": Config,
     "goals": GoalsFile,

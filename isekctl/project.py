@@ -18,7 +18,17 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Finding, Location, finding
 from .german import without_umlauts
-from .model import ERROR_CODES, FILE_MODELS, Config, Goal, GoalsFile, Measure, Model, Revision
+from .model import (
+    ERROR_CODES,
+    FILE_MODELS,
+    Config,
+    Goal,
+    GoalsFile,
+    Measure,
+    Model,
+    Revision,
+    model_in,
+)
 from .yamlio import Document, PathKey, Position, locate
 from .yamlio import load as load_yaml
 
@@ -176,7 +186,7 @@ def _remove_optional(model: Any, node: Any, loc: PathKey) -> bool:
             return True
         if step not in node:
             return False
-        node, model = node[step], _model_in(fields[step].annotation)
+        node, model = node[step], model_in(fields[step].annotation)
     return False
 
 
@@ -267,22 +277,12 @@ def _fields_at(model_class: type[BaseModel], loc: PathKey) -> list[str]:
             and issubclass(current, BaseModel)
             and part in current.model_fields
         ):
-            current = _model_in(current.model_fields[part].annotation)
+            current = model_in(current.model_fields[part].annotation)
         if current is None:
             return []
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found:
-            return found
-    return None
 
 
 def _did_you_mean(value: str, options: list[str]) -> str | None:

@@ -79,4 +79,4 @@ def test_freeze_does_not_write_into_the_bundled_example(
     monkeypatch.chdir(tmp_path)
     result = run("revision", "freeze", "2030")
     assert result.exit_code == 1
-    assert "mitgelieferten Beispiel" in result.stderr
+    assert "ins mitgelieferte Beispiel wird nichts geschrieben" in result.stderr

@@ -1,0 +1,148 @@
+"""Commands that check and tidy the files: validate, fmt, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .common import (
+    Debug,
+    FindingFormat,
+    NoCache,
+    Repo,
+    app,
+    console_for,
+    guarded,
+    load_findings,
+    open_repo,
+    print_findings,
+    print_stop,
+)
+
+if TYPE_CHECKING:
+    from ..diagnostics import Finding
+
+
+@app.command()
+@guarded
+def validate(
+    fmt: Annotated[
+        FindingFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
+    ] = FindingFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Auch Warnungen führen zu Exit-Code 1.")
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parallele Prozesse.")
+    ] = None,
+    repo: Repo = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Alle Dateien prüfen: Syntax, Felder, Verweise, Vokabular, Daten, Haushalt."""
+    del debug
+    from ..diagnostics import exit_code
+
+    outcome = load_findings(repo, no_cache=no_cache, need_project=False, jobs=jobs)
+    print_findings(outcome.findings, outcome.files, fmt)
+    raise typer.Exit(exit_code(outcome.findings, strict=strict))
+
+
+@app.command()
+@guarded
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Dateien oder Ordner (Standard: alle Datendateien).", show_default=False
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Nur prüfen: Dateien nennen, die sich ändern würden (Exit-Code 1)."
+        ),
+    ] = False,
+    repo: Repo = None,
+    debug: Debug = False,
+) -> None:
+    """Dateien einheitlich formatieren; Kommentare und Inhalt bleiben erhalten."""
+    del debug
+    from ..formatting import format_bytes
+    from ..storage import SUFFIXES, replace_if_unchanged
+
+    source, _ = open_repo(repo, writing=not check)
+    root = source.root
+    if paths:
+        files = sorted(
+            {
+                f
+                for p in paths
+                for f in ([p] if p.is_file() else [q for q in p.rglob("*") if q.suffix in SUFFIXES])
+            }
+        )
+    else:
+        files = [root / entry.path for entry in source.entries()]
+    console = console_for(stderr=True)
+    changed = problems = 0
+    for path in files:
+        shown = _shown(path, root)
+        raw = source.read(shown) if not paths else _read_any(path)
+        if not isinstance(raw, bytes):
+            print_stop(raw)
+            problems += 1
+            continue
+        result = format_bytes(shown, raw)
+        if result.problem is not None:
+            print_stop(result.problem)
+            problems += 1
+        elif result.changed:
+            changed += 1
+            if check:
+                typer.echo(f"würde geändert: {shown}")
+            elif result.output is not None and replace_if_unchanged(path, raw, result.output):
+                typer.echo(f"formatiert: {shown}")
+            else:
+                console.print(
+                    f"{shown}: während des Formatierens geändert – unverändert gelassen.",
+                    markup=False,
+                )
+                problems += 1
+    verb = "würden geändert" if check else "formatiert"
+    console.print(
+        f"{changed} von {len(files)} Dateien {verb}"
+        + (f", {problems} mit Problemen." if problems else "."),
+        markup=False,
+    )
+    raise typer.Exit(1 if problems or (check and changed) else 0)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_any(path: Path) -> bytes | Finding:
+    from ..storage import Directory
+
+    return Directory(path.parent).read(path.name)
+
+
+@app.command()
+@guarded
+def schema(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
+    ] = Path("schemas"),
+    debug: Debug = False,
+) -> None:
+    """JSON Schemas aller Dateiarten schreiben (für Editoren wie VS Code)."""
+    del debug
+    from ..schemas import write_schemas
+
+    for path in write_schemas(out):
+        typer.echo(str(path))

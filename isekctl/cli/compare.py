@@ -1,0 +1,193 @@
+"""Commands that compare states of the goal system: diff and revision freeze."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    Debug,
+    FindingFormat,
+    NoCache,
+    Repo,
+    Templates,
+    app,
+    console_for,
+    emit,
+    guarded,
+    load_outcome,
+    open_repo,
+    print_findings,
+    repo_templates,
+)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+@app.command()
+@guarded
+def diff(
+    old: Annotated[
+        str, typer.Argument(help="Revision (2020), git:<ref> oder Verzeichnis.", show_default=False)
+    ],
+    new: Annotated[
+        str | None, typer.Argument(help="Wie OLD; Standard: der Arbeitsstand.", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
+    ] = DiffFormat.text,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="In diese Datei schreiben.", dir_okay=False)
+    ] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit-Code 1, wenn sich etwas geändert hat.")
+    ] = False,
+    templates: Templates = None,
+    repo: Repo = None,
+    no_cache: NoCache = False,
+    debug: Debug = False,
+) -> None:
+    """Zwei Stände des Zielsystems semantisch vergleichen (Synopse)."""
+    del debug
+    from .. import diffview, sides
+    from ..diff import compare
+
+    source, _ = open_repo(repo)
+    working = load_outcome(source, no_cache=no_cache)
+    left = sides.resolve(old, source.root, working, use_cache=not no_cache)
+    right = (
+        sides.working_side(working)
+        if new is None
+        else sides.resolve(new, source.root, working, use_cache=not no_cache)
+    )
+    for side in (left, right):
+        if side.errors:
+            console_for(stderr=True).print(
+                f"Hinweis: {side.side.label} hat {side.errors} Fehler; verglichen wird, was sich lesen ließ "
+                "(Details: isekctl validate).", markup=False, style="yellow",
+            )  # fmt: skip
+    result = compare(left.side, right.side)
+    if fmt is DiffFormat.text and out is None:
+        console = console_for()
+        console.print(diffview.as_rich(result, markers=console.no_color or not console.is_terminal))
+    else:
+        text = diffview.as_json(result) if fmt is DiffFormat.json else (
+            diffview.as_document(result, fmt.value, templates or repo_templates(source.root))  # type: ignore[arg-type]
+            if fmt is not DiffFormat.text else _plain_text(diffview.as_rich(result, markers=True))
+        )  # fmt: skip
+        emit(text, out)
+    raise typer.Exit(1 if exit_code and not result.empty else 0)
+
+
+def _plain_text(renderable: object) -> str:
+    from rich.console import Console
+
+    console = Console(width=120, no_color=True, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(renderable)
+    return console.export_text()
+
+
+class RevisionState(StrEnum):
+    beschlossen = "beschlossen"
+    entwurf = "entwurf"
+
+
+revision_app = typer.Typer(
+    help="Revisionen (beschlossene Stände des Zielsystems).", no_args_is_help=True
+)
+app.add_typer(revision_app, name="revision")
+
+
+@revision_app.command("freeze")
+@guarded
+def revision_freeze(
+    revision_id: Annotated[
+        str, typer.Argument(metavar="ID", help="ID der Revision, z. B. 2022.", show_default=False)
+    ],
+    title: Annotated[
+        str | None, typer.Option("--title", help="Titel (Standard: ISEK-Zielsystem ID).")
+    ] = None,
+    decided_by: Annotated[
+        str | None, typer.Option("--decided-by", help="Gremium, z. B. Ratsversammlung.")
+    ] = None,
+    decided_on: Annotated[
+        datetime | None,
+        typer.Option("--decided-on", formats=["%Y-%m-%d"], help="Beschlussdatum JJJJ-MM-TT."),
+    ] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="Drucksache, z. B. 0503/2018/DS.")
+    ] = None,
+    budget_years: Annotated[
+        str | None, typer.Option("--budget-years", help="Haushaltsjahre, z. B. 2023,2024.")
+    ] = None,
+    state: Annotated[
+        RevisionState, typer.Option("--state", help="beschlossen oder entwurf.")
+    ] = None,  # type: ignore[assignment]
+    force: Annotated[
+        bool, typer.Option("--force", help="Eine vorhandene Revision überschreiben.")
+    ] = False,
+    repo: Repo = None,
+    debug: Debug = False,
+) -> None:
+    """Die Ziele aus data/goals/ als Revision einfrieren (data/revisions/ID.yaml)."""
+    del debug
+    from ..diagnostics import Severity, stop
+    from ..engine import load
+    from ..revisions import freeze, target
+
+    source, _ = open_repo(repo, writing=True)
+    years = _years(budget_years)
+    outcome = load(source, use_cache=True)
+    blocking = [
+        f
+        for f in outcome.findings
+        if f.severity is Severity.ERROR and f.location.path.startswith("data/goals/")
+    ]
+    if blocking:
+        print_findings(blocking, outcome.files, FindingFormat.text)
+        raise stop(
+            "ISEK013", "Die Ziele enthalten Fehler; eingefroren wird nur ein gültiger Stand."
+        )
+    assert outcome.project is not None
+    chosen = state.value if state else ("beschlossen" if decided_on else "entwurf")
+    text = freeze(
+        outcome.project, revision_id, title=title, state=chosen, decided_by=decided_by,
+        decided_on=decided_on.date() if decided_on else None, resolution=resolution, budget_years=years,
+    )  # fmt: skip
+    path = target(source.root, revision_id)
+    from ..storage import write_text
+
+    write_text(path, text, overwrite=force)
+    typer.echo(
+        f"geschrieben: {path.relative_to(source.root)} ({len(outcome.project.goals)} Ziele, {chosen})"
+    )
+    after = load(source, use_cache=True, need_project=False)
+    mine = [
+        f for f in after.findings if f.location.path == path.relative_to(source.root).as_posix()
+    ]
+    if mine:
+        print_findings(mine, 1, FindingFormat.text)
+        raise typer.Exit(1)
+
+
+def _years(text: str | None) -> list[int] | None:
+    from ..diagnostics import stop
+
+    if not text:
+        return None
+    try:
+        return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+    except ValueError:
+        raise stop(
+            "ISEK094", f"`{text}` sind keine Haushaltsjahre.", "z. B. --budget-years 2023,2024"
+        ) from None
