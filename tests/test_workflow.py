@@ -233,7 +233,7 @@ def test_export_csv_rows_columns_and_datapackage(example: Path, tmp_path: Path, 
     assert run("export", "--repo", example, "--out", out).exit_code == 0
     goals, measures = _csv(out / "goals.csv"), _csv(out / "measures.csv")
     budget, values = _csv(out / "budget.csv"), _csv(out / "indicator_values.csv")
-    assert (len(goals), len(measures), len(budget), len(values)) == (31, 38, 32, 2)
+    assert (len(goals), len(measures), len(budget), len(values)) == (31, 39, 32, 2)
     assert list(budget[0]) == ["measure_id", "year", "kind", "amount"]
     assert sum(float(row["amount"]) for row in budget) == 2_863_800
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
@@ -282,8 +282,8 @@ def test_tree_shows_hierarchy_and_counts(example: Path, run: Run) -> None:
     result = run("tree", "--repo", example)
     assert result.exit_code == 0
     assert "Produktbereich 1: Zentrale Verwaltung" in result.stdout
-    assert "PB1-DIGITALISIERUNG Digitalisierung gestalten (22 Maßnahmen" in result.stdout
-    assert "31 Ziele, 38 Maßnahmen" in result.stdout
+    assert "PB1-DIGITALISIERUNG Digitalisierung gestalten (23 Maßnahmen" in result.stdout
+    assert "31 Ziele, 39 Maßnahmen" in result.stdout
 
 
 def test_pre_commit_hook_manifest() -> None:
@@ -307,3 +307,28 @@ def test_ci_templates_parse_and_fetch_the_target_branch() -> None:
         gitlab["validate"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     )
     assert any("--format md" in line for line in gitlab["synopse"]["script"])
+
+
+def test_new_measure_asks_for_each_field_on_a_terminal(repo: Path, run: Run, monkeypatch) -> None:
+    import isekctl.cli.office
+
+    monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
+    answers = "M-7\nBürgerbüro digital\nF1, L1\nFD 32\n"
+    result = run("new", "measure", "--repo", repo, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Titel:" in result.output and "Ziele (IDs, mit Komma getrennt):" in result.output
+    text = (repo / "data" / "measures" / "M-7.yaml").read_text(encoding="utf-8")
+    assert "title: Bürgerbüro digital\ngoals: [F1, L1]\ndepartment: FD 32\n" in text
+
+
+def test_new_goal_asks_for_the_product_area_when_the_level_needs_one(
+    repo: Path, run: Run, monkeypatch
+) -> None:
+    import isekctl.cli.office
+
+    monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
+    result = run("new", "goal", "--repo", repo, input="F5\nSchulen sanieren\nfachziel\n02\n")
+    assert result.exit_code == 0, result.output
+    assert "product_area: '02'" in (repo / "data" / "goals" / "ziele.yaml").read_text(
+        encoding="utf-8"
+    )

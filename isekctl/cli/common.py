@@ -28,6 +28,15 @@ if TYPE_CHECKING:
     from ..reports import DataVersion
     from ..storage import Directory
 
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"isekctl {__version__}")
+        raise typer.Exit()
+
+
 app = typer.Typer(
     name="isekctl",
     help="Das ISEK-Zielsystem als YAML-Dateien in git: prüfen, vergleichen, berichten.",
@@ -38,6 +47,19 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Version anzeigen und beenden."
+        ),
+    ] = False,
+) -> None:
+    """Das ISEK-Zielsystem als YAML-Dateien in git: prüfen, vergleichen, berichten."""
+
 
 Repo = Annotated[
     Path | None,

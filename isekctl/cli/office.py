@@ -18,6 +18,11 @@ new_app = typer.Typer(
 app.add_typer(new_app, name="new")
 
 
+def at_terminal() -> bool:
+    """Someone types the answers: ask for missing fields instead of failing."""
+    return sys.stdin.isatty()
+
+
 def _ask(
     value: str | None, prompt: str, interactive: bool, option: str, default: str | None = None
 ) -> str:
@@ -61,7 +66,7 @@ def new_measure(
     source, outcome = open_writable(repo)
     project = outcome.project
     assert project is not None and project.config is not None
-    interactive = sys.stdin.isatty() and not (title or goal or department)
+    interactive = at_terminal() and not (title or goal or department)
     identifier = _ask(identifier, "ID der Maßnahme", interactive, "ID")
     title = _ask(title, "Titel", interactive, "--title")
     goals = goal or [
@@ -114,7 +119,7 @@ def new_goal(
     source, outcome = open_writable(repo)
     project = outcome.project
     assert project is not None and project.config is not None
-    interactive = sys.stdin.isatty() and not (title or level)
+    interactive = at_terminal() and not (title or level)
     identifier = _ask(identifier, "ID des Ziels", interactive, "ID")
     title = _ask(title, "Wortlaut", interactive, "--title")
     levels = [lv.id for lv in project.config.levels]
