@@ -69,7 +69,10 @@ class Directory:
             found.append(Entry("config", CONFIG_FILE))
         for kind, folder in FOLDERS.items():
             if not self._inside(self.root / folder):
-                continue  # a folder that is a symlink out of the repository is not read
+                found.append(
+                    Entry(kind, folder)
+                )  # reading it reports the link; nothing in it is read
+                continue
             try:
                 with os.scandir(self.root / folder) as listing:
                     names = sorted(
@@ -83,6 +86,11 @@ class Directory:
         return found
 
     def read(self, path: str) -> bytes | Finding:
+        if path in FOLDERS.values():  # listed by entries() only when it leads out of the root
+            return finding(
+                "ISEK010", Location(path), f"Der Ordner {path} führt aus dem Repository hinaus; er wird nicht gelesen.",
+                "Datenordner müssen echte Ordner im Repository sein, keine symbolischen Links.",
+            )  # fmt: skip
         full = self.root / path
         try:
             info = os.lstat(full)

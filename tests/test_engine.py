@@ -100,3 +100,26 @@ def test_a_required_field_in_error_keeps_the_file_out(tmp_path: Path) -> None:
     outcome = load(Directory(repo), use_cache=False)
     assert [f.code for f in outcome.findings] == ["ISEK013"]
     assert outcome.project is not None and outcome.project.measures == []
+
+
+def test_links_and_special_files_are_never_followed(tmp_path: Path) -> None:
+    import os
+
+    from .conftest import build_repo
+
+    outside = tmp_path / "geheim"
+    (outside / "data" / "measures").mkdir(parents=True)
+    (outside / "data" / "measures" / "X.yaml").write_text("id: X\n", encoding="utf-8")
+    repo = build_repo(tmp_path / "repo")
+    shutil.rmtree(repo / "data" / "revisions")
+    (repo / "data" / "revisions").symlink_to(
+        outside / "data" / "measures", target_is_directory=True
+    )
+    (repo / "data" / "measures" / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(repo / "data" / "measures" / "pipe.yaml")
+    outcome = load(Directory(repo), use_cache=False)
+    codes = {(f.location.path, f.code) for f in outcome.findings}
+    assert ("data/revisions", "ISEK010") in codes
+    assert ("data/measures/zero.yaml", "ISEK010") in codes
+    assert ("data/measures/pipe.yaml", "ISEK010") in codes
+    assert outcome.project is not None and outcome.project.revisions == []
