@@ -276,20 +276,26 @@ def check_unique_ids(ctx: Context) -> Iterator[Finding]:
 
 
 def _goal_system_findings(
-    ctx: Context, goals: list[Item[Goal]], known_replaced: set[str]
+    ctx: Context, goals: list[Item[Goal]], known_replaced: set[str], *, revision: str | None = None
 ) -> Iterator[Finding]:
-    """Checks that hold for any goal system: the working goals and every revision."""
+    """Checks that hold for any goal system: the working goals and every revision.
+
+    Duplicate ids of the working goals are found with those of measures and
+    indicators (`check_unique_ids`); a revision's snapshot is checked here.
+    """
     config = ctx.config
     index = {item.model.id: item for item in goals}
     level_ids = [level.id for level in config.levels]
-    seen_in_snapshot: set[str] = set()
+    seen: set[str] = set()
     for item in goals:
         goal = item.model
-        if item.base[0] != "goals" and goal.id in seen_in_snapshot:
+        if revision is not None and goal.id in seen:
             yield finding(
-                "ISEK020", item.at("id"), f"Die ID `{goal.id}` steht zweimal in dieser Revision."
+                "ISEK020",
+                item.at("id"),
+                f"Die ID `{goal.id}` steht zweimal in der Revision {revision}.",
             )
-        seen_in_snapshot.add(goal.id)
+        seen.add(goal.id)
         level = config.level(goal.level)
         if level is None:
             yield finding(
@@ -416,7 +422,7 @@ def check_goals(ctx: Context) -> Iterator[Finding]:
             if r.model.id != revision.model.id
             for g in r.model.goals
         } | {g.id for g in revision.model.goals}
-        yield from _goal_system_findings(ctx, snapshot, earlier)
+        yield from _goal_system_findings(ctx, snapshot, earlier, revision=revision.model.id)
 
 
 def _resolution_matcher(config: Config) -> Callable[[str], bool] | None:

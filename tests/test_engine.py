@@ -123,3 +123,18 @@ def test_links_and_special_files_are_never_followed(tmp_path: Path) -> None:
     assert ("data/measures/zero.yaml", "ISEK010") in codes
     assert ("data/measures/pipe.yaml", "ISEK010") in codes
     assert outcome.project is not None and outcome.project.revisions == []
+
+
+def test_a_goal_twice_in_a_revision_is_reported(tmp_path: Path) -> None:
+    from .conftest import build_repo
+
+    repo = build_repo(tmp_path / "repo")
+    revision = repo / "data" / "revisions" / "2024.yaml"
+    text = revision.read_text(encoding="utf-8")
+    revision.write_text(
+        text + "  - id: L1\n    title: Doppelt\n    level: leitziel\n", encoding="utf-8"
+    )
+    outcome = load(Directory(repo), use_cache=False, need_project=False)
+    assert [(f.code, f.location.line, f.message) for f in outcome.findings] == [
+        ("ISEK020", 17, "Die ID `L1` steht zweimal in der Revision 2024.")
+    ]
