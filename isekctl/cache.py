@@ -22,11 +22,13 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import __version__
 from .diagnostics import Finding
-from .project import FileResult, Positions
+
+if TYPE_CHECKING:
+    from .project import FileResult
 
 _FORMAT: Final = 2
 _KEEP_RUNS: Final = 8
@@ -158,5 +160,7 @@ def _row(result: FileResult) -> Row:
 
 
 def _result(path: str, row: Row) -> FileResult:
+    from .project import FileResult, Positions
+
     kind, model, findings, values, keys = row
     return FileResult(path, kind, model, Positions(path, values, keys), findings)

@@ -17,16 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from .cache import Cache, digest, run_key
-from .checks import apply_overrides, file_findings, project_findings
 from .diagnostics import Finding, IsekError, Location, finding
-from .model import Config
-from .project import FileResult, Positions, Project, assemble, read_file
-from .resources import default_config_file
 from .storage import Directory, Source
-from .yamlio import load as load_yaml
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+
+    from .model import Config
+    from .project import FileResult, Project
+
+# The model, the checks and the YAML reader are imported where files are really
+# processed: a run whose findings are all in the cache never needs them.
 
 PARALLEL_THRESHOLD: Final = 400
 Progress = Callable[[int, int], None]
@@ -45,6 +46,10 @@ class Outcome:
 
 def process_file(path: str, kind: str, raw: bytes) -> FileResult:
     """Everything about one file that depends on its content alone."""
+    from .checks import file_findings
+    from .project import FileResult, Positions, read_file
+    from .yamlio import load as load_yaml
+
     document, found = load_yaml(raw, path, positions=False)
     positions = Positions(path, reader=lambda: raw)
     if document is None:
@@ -118,6 +123,9 @@ def default_jobs() -> int:
 
 def _default_config() -> Config:
     """Neumünster's setup, without the example's own severity overrides."""
+    from .model import Config
+    from .resources import default_config_file
+
     raw = default_config_file().read_bytes()
     result = process_file("isek.yaml", "config", raw)
     if not isinstance(result.model, Config):  # pragma: no cover - the shipped file is tested
@@ -160,6 +168,9 @@ def load(
     if cache and not need_project and key in cache.runs and not read_findings:
         cache.save()
         return Outcome(cache.runs[key], None, len(entries), from_cache=True, digests=digests)
+
+    from .checks import apply_overrides, project_findings
+    from .project import assemble
 
     stored = cache.files() if cache else {}
     results: dict[tuple[str, str], FileResult] = {}
