@@ -94,6 +94,9 @@ def _process_all(
         return results
     import multiprocessing
 
+    from .yamlio import preload
+
+    preload()  # import once here, so the forked processes inherit instead of importing again
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     share = -(-len(todo) // workers)
     shares = [todo[i : i + share] for i in range(0, len(todo), share)]

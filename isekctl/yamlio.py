@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -162,20 +162,36 @@ def _scan_text(text: str, path: str) -> list[Finding]:
     return found
 
 
-def _events(text: str) -> Iterator[Any]:
+def preload() -> None:
+    """Import the YAML parser now (before forking worker processes)."""
+    import contextlib
+
+    from ruamel.yaml import events  # noqa: F401
+
+    with contextlib.suppress(ImportError):  # without the C parser, the pure one is used
+        import _ruamel_yaml_clibz  # noqa: F401
+
+
+def _event_reader(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
+    """(next event or None, release): libyaml's parser, or the pure Python one as fallback."""
     try:
         from _ruamel_yaml_clibz import CParser  # libyaml, via the ruamel.yaml[libyaml] extra
     except ImportError:  # pragma: no cover - platforms without the wheel: pure Python, slower
         from ruamel.yaml import YAML
 
-        yield from YAML(typ="safe", pure=True).parse(text)
-        return
+        stream = iter(YAML(typ="safe", pure=True).parse(text))
+        return (lambda: next(stream, None)), (lambda: None)
     parser = CParser(text)
+    return parser.get_event, parser.dispose
+
+
+def _events(text: str) -> Iterator[Any]:
+    next_event, release = _event_reader(text)
     try:
-        while (event := parser.get_event()) is not None:
+        while (event := next_event()) is not None:
             yield event
     finally:
-        parser.dispose()
+        release()
 
 
 # libyaml's problem text -> German message and fix
@@ -414,12 +430,21 @@ def _build_fast(text: str) -> Document | None:
     """`_build` without positions, for the common case of a clean file; `_Retry` otherwise."""
     from ruamel.yaml import events as ev
 
+    next_event, release = _event_reader(text)
+    try:
+        return _fast_loop(next_event, ev, text)
+    finally:
+        release()
+
+
+def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | None:
+    """The event loop of `_build_fast`: a plain call per event, no generator in between."""
     scalar, mapping, sequence = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     stack: list[list[Any]] = []  # [container, pending key]
     root: Any = None
     documents = nodes = 0
     untidy = False
-    for event in _events(text):
+    while (event := next_event()) is not None:
         kind = type(event)
         if kind is scalar or kind is mapping or kind is sequence:
             nodes += 1
