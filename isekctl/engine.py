@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -41,7 +41,6 @@ class Outcome:
     project: Project | None = None
     files: int = 0
     from_cache: bool = False
-    digests: dict[str, str] = field(default_factory=dict)
 
 
 def process_file(path: str, kind: str, raw: bytes) -> FileResult:
@@ -170,7 +169,7 @@ def load(
     key = run_key(sorted(digests.items()), f"{today.isoformat()}|{has_config}")
     if cache and not need_project and key in cache.runs and not read_findings:
         cache.save()
-        return Outcome(cache.runs[key], None, len(entries), from_cache=True, digests=digests)
+        return Outcome(cache.runs[key], None, len(entries), from_cache=True)
 
     from .checks import apply_overrides, project_findings
     from .project import assemble
@@ -211,7 +210,7 @@ def load(
         if not read_findings:
             cache.remember_run(key, findings)
         cache.save()
-    return Outcome(findings, project, len(entries), digests=digests)
+    return Outcome(findings, project, len(entries))
 
 
 def open_directory(path: Path) -> Directory:

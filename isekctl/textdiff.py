@@ -63,10 +63,6 @@ def word_diff(old: str, new: str) -> list[Segment]:
     return segments
 
 
-def same_words(old: str, new: str) -> bool:
-    return [t for t, _ in tokens(old)] == [t for t, _ in tokens(new)]
-
-
 def similarity(old: str, new: str) -> float:
     """0..1, how much of the wording two texts share (for renumbering hints)."""
     a = [t.lower() for t, _ in tokens(old)]
