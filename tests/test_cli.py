@@ -205,3 +205,18 @@ def test_no_write_outside_out_dir_and_no_data_change(example: Path, run: Run) ->
     assert before == after
     assert not list(example.glob(".isekctl*"))
     assert os.environ["ISEKCTL_CACHE_DIR"]
+
+
+def test_unwritable_output_is_a_plain_error(
+    example: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import isekctl.storage
+
+    def refuse(target: Path, *_: object, **__: object) -> None:
+        raise PermissionError(13, "Keine Berechtigung", str(target))
+
+    monkeypatch.setattr(isekctl.storage, "write_text", refuse)
+    result = run("report", "--repo", example, "--out", tmp_path / "berichte")
+    assert result.exit_code == 1
+    assert "Fehler:" in result.stderr and "Keine Berechtigung" in result.stderr
+    assert "Interner Fehler" not in result.stderr

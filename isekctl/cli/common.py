@@ -122,6 +122,13 @@ def guarded(command: F) -> F:
                 raise typer.Exit(2 if usage else 1) from None
             if debug:
                 raise
+            if isinstance(exc, OSError) and exc.filename:  # no permission, disk full …: not a bug
+                console_for(stderr=True).print(
+                    f"Fehler: {exc.filename}: {exc.strerror or exc}.",
+                    markup=False,
+                    style="bold red",
+                )
+                raise typer.Exit(1) from None
             console_for(stderr=True).print(
                 f"Interner Fehler ({type(exc).__name__}). Das ist ein Fehler in isekctl, nicht in Ihren "
                 "Daten – bitte mit der Ausgabe von --debug melden.",
