@@ -99,8 +99,11 @@ def as_rich(result: DiffResult, *, markers: bool = False) -> RenderableType:
         for change in changes:
             lines.extend(_change_lines(change, markers))
     lines.append(Text(""))
-    summary = ", ".join(f"{count} {title.split(' (')[0]}" for _, title, count in result.counts())
-    lines.append(Text(f"{len(result.changes)} Änderungen: {summary}.", style="bold"))
+    summary = "; ".join(f"{title.split(' (')[0]}: {count}" for _, title, count in result.counts())
+    total = len(result.changes)
+    lines.append(
+        Text(f"{total} {'Änderung' if total == 1 else 'Änderungen'} – {summary}.", style="bold")
+    )
     return Group(*lines)
 
 
