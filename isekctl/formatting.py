@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -82,6 +83,18 @@ def format_bytes(path: str, raw: bytes) -> Formatted:
     if crlf:
         output = output.replace("\n", "\r\n")
     return Formatted(path, raw, (codecs.BOM_UTF8 if bom else b"") + output.encode("utf-8"))
+
+
+def format_many(items: list[tuple[str, bytes]], jobs: int = 1) -> list[Formatted]:
+    """`format_bytes` for many files, spread over `jobs` processes when it pays."""
+    if jobs <= 1 or len(items) < 100:
+        return [format_bytes(path, raw) for path, raw in items]
+    import multiprocessing
+
+    _reader()  # import ruamel.yaml once here; the forked processes inherit it
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    with context.Pool(jobs) as pool:
+        return pool.starmap(format_bytes, items, chunksize=max(1, len(items) // (jobs * 8)))
 
 
 def _reader() -> Any:

@@ -147,3 +147,11 @@ def test_fmt_is_idempotent_and_keeps_the_data(data: dict[str, Any], flow: bool) 
     before, _ = load(raw, "x", positions=False)
     after, _ = load(first.output, "x", positions=False)
     assert before is not None and after is not None and before.data == after.data
+
+
+def test_many_files_format_the_same_in_parallel() -> None:
+    from isekctl.formatting import format_many
+
+    messy = (TESTS / "fmt_cases" / "crlf.measure.yaml").read_bytes()
+    items = [(f"data/measures/M-{i}.yaml", messy.replace(b"M-1", f"M-{i}".encode())) for i in range(120)]
+    assert format_many(items, jobs=2) == format_many(items, jobs=1)

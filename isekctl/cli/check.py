@@ -70,7 +70,8 @@ def fmt(
 ) -> None:
     """Dateien einheitlich formatieren; Kommentare und Inhalt bleiben erhalten."""
     del debug
-    from ..formatting import format_bytes
+    from ..engine import default_jobs
+    from ..formatting import format_many
     from ..storage import SUFFIXES, replace_if_unchanged
 
     source, _ = open_repo(repo, writing=not check)
@@ -87,14 +88,17 @@ def fmt(
         files = [root / entry.path for entry in source.entries()]
     console = console_for(stderr=True)
     changed = problems = 0
+    readable: list[tuple[Path, str, bytes]] = []
     for path in files:
         shown = _shown(path, root)
         raw = source.read(shown) if not paths else _read_any(path)
-        if not isinstance(raw, bytes):
+        if isinstance(raw, bytes):
+            readable.append((path, shown, raw))
+        else:
             print_stop(raw)
             problems += 1
-            continue
-        result = format_bytes(shown, raw)
+    results = format_many([(shown, raw) for _, shown, raw in readable], default_jobs())
+    for (path, shown, raw), result in zip(readable, results, strict=True):
         if result.problem is not None:
             print_stop(result.problem)
             problems += 1
