@@ -99,6 +99,7 @@ class DiffResult:
     new: str
     changes: list[Change] = field(default_factory=list)
     compared_measures: bool = False
+    status_names: dict[str, str] = field(default_factory=dict)  # for display only
 
     @property
     def empty(self) -> bool:

@@ -97,7 +97,7 @@ def as_rich(result: DiffResult, *, markers: bool = False) -> RenderableType:
         lines.append(Text(""))
         lines.append(Text(f"{title} ({len(changes)})", style="bold underline"))
         for change in changes:
-            lines.extend(_change_lines(change, markers))
+            lines.extend(_change_lines(change, markers, result.status_names))
     lines.append(Text(""))
     summary = "; ".join(f"{title.split(' (')[0]}: {count}" for _, title, count in result.counts())
     total = len(result.changes)
@@ -122,7 +122,7 @@ def _words(segments: tuple[Segment, ...], markers: bool) -> Any:
     return out
 
 
-def _change_lines(change: Change, markers: bool) -> list[Any]:
+def _change_lines(change: Change, markers: bool, names: dict[str, str]) -> list[Any]:
     from rich.text import Text
 
     from .reporters import visible
@@ -144,5 +144,5 @@ def _change_lines(change: Change, markers: bool) -> list[Any]:
             line.append_text(_words(item.words, markers))
             lines.append(line)
         else:
-            lines.append(Text(f"      {visible(german.describe(item))}", style="dim"))
+            lines.append(Text(f"      {visible(german.describe(item, names))}", style="dim"))
     return lines

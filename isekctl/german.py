@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
@@ -99,10 +100,15 @@ def label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
-def value(field: str, item: Any) -> str:
-    """Any field value of the models as a German reader expects it."""
+def value(field: str, item: Any, names: Mapping[str, str] | None = None) -> str:
+    """Any field value of the models as a German reader expects it.
+
+    `names` are the display names of statuses from isek.yaml ('verzoegert' -> 'verzögert').
+    """
     if item is None or item == () or item == []:
         return "–"
+    if field == "status" and names:
+        return names.get(str(item), str(item))
     if field.startswith("budget") or field == "budget_total":
         return money(item)
     if field == "rating":
@@ -129,7 +135,7 @@ def budget_delta(item: Any) -> str:
     return signed_money(Decimal(item.new or 0) - Decimal(item.old or 0))
 
 
-def describe(item: Any) -> str:
+def describe(item: Any, names: Mapping[str, str] | None = None) -> str:
     """One changed field (a `diff.FieldChange`) as a line: 'Status: laufend → abgeschlossen'."""
     name = label(item.field)
     if item.field == "report":
@@ -140,5 +146,5 @@ def describe(item: Any) -> str:
     if item.field.startswith("budget."):
         return f"{name}: {value(item.field, item.old)} → {value(item.field, item.new)} ({budget_delta(item)})"
     if item.old is None:
-        return f"{name}: {value(item.field, item.new)}"
-    return f"{name}: {value(item.field, item.old)} → {value(item.field, item.new)}"
+        return f"{name}: {value(item.field, item.new, names)}"
+    return f"{name}: {value(item.field, item.old, names)} → {value(item.field, item.new, names)}"

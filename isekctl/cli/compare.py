@@ -77,6 +77,9 @@ def diff(
                 "(Details: isekctl validate).", markup=False, style="yellow",
             )  # fmt: skip
     result = compare(left.side, right.side)
+    config = working.project.config if working.project else None
+    if config is not None:
+        result.status_names = {status: config.status_name(status) for status in config.status_ids()}
     if fmt is DiffFormat.text and out is None:
         console = console_for()
         console.print(diffview.as_rich(result, markers=console.no_color or not console.is_terminal))
