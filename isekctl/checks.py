@@ -198,13 +198,7 @@ def check_config(ctx: Context) -> Iterator[Finding]:
     if item is None:
         return
     config = ctx.config
-    from pydantic_core import SchemaError, SchemaValidator, core_schema
-
-    try:
-        SchemaValidator(
-            core_schema.str_schema(pattern=config.resolution_pattern, regex_engine="rust-regex")
-        )
-    except SchemaError:
+    if _resolution_matcher(config) is None:
         yield finding(
             "ISEK044",
             item.at("resolution_pattern"),

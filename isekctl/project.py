@@ -196,21 +196,23 @@ def schema_findings(
     found: dict[tuple[Location, str], Finding] = {}
     model_class = FILE_MODELS[kind]
     errors = exc.errors(include_url=False, include_context=True, include_input=True)
+    # a typo (`titel`) also makes its field (`title`) missing: report the typo only
+    meant = {
+        (*error["loc"][:-1], closest)
+        for error in errors
+        if error["type"] == "extra_forbidden"
+        and (
+            closest := _closest(
+                str(error["loc"][-1]), _fields_at(model_class, tuple(error["loc"][:-1]))
+            )
+        )
+    }
     for error in errors:
+        if error["type"] == "missing" and tuple(error["loc"]) in meant:
+            continue
         item = _schema_finding(error, document, path, kind, model_class)
         found.setdefault((item.location, item.code), item)
-    # a typo (`titel`) also makes its field (`title`) missing: report the typo only
-    typos = {item.hint for item in found.values() if item.code == "ISEK012"}
-    return [
-        item
-        for item in found.values()
-        if not (item.code == "ISEK011" and _meant(item.message) in typos)
-    ]
-
-
-def _meant(missing_message: str) -> str:
-    name = missing_message.split("`")[1] if "`" in missing_message else ""
-    return f"Meinten Sie `{name}`?"
+    return list(found.values())
 
 
 def _schema_finding(
@@ -285,15 +287,21 @@ def _fields_at(model_class: type[BaseModel], loc: PathKey) -> list[str]:
     return []
 
 
+def _closest(value: str, options: list[str]) -> str | None:
+    """The option `value` was probably meant to be (umlauts and case forgiven)."""
+    close = difflib.get_close_matches(without_umlauts(value), options, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _did_you_mean(value: str, options: list[str]) -> str | None:
     """A "Meinten Sie …?" for a near miss; the full list only when it is short."""
     if not options:
         return None
-    close = difflib.get_close_matches(without_umlauts(value), options, n=1, cutoff=0.6)
-    if not close:
-        close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
-    if close:
-        return f"Meinten Sie `{close[0]}`?"
+    closest = _closest(value, options)
+    if closest:
+        return f"Meinten Sie `{closest}`?"
     if len(options) > 12:
         return None
     return "Erlaubt sind: " + ", ".join(f"`{o}`" for o in options) + "."

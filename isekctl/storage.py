@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Final, Protocol
+from typing import Any, Final, Protocol
 
 from .diagnostics import Finding, Location, finding, stop
 from .yamlio import MAX_BYTES
@@ -270,52 +270,65 @@ def is_data_repository(path: Path) -> bool:
     return (path / CONFIG_FILE).is_file() or (path / "data").is_dir()
 
 
-@contextmanager
-def atomic_writer(target: Path, *, overwrite: bool) -> Iterator[IO[str]]:
-    """Write `target` completely or not at all: temp file beside it, fsync, rename.
-
-    Without `overwrite` an existing file is never replaced (checked again right
-    before the rename, so a file created meanwhile is not lost either).
-    """
-    if not overwrite and os.path.lexists(target):
-        raise stop("ISEK093", f"{target} gibt es schon.", "Mit --force überschreiben.", str(target))
+def _refuse_link(target: Path) -> None:
     if os.path.islink(target):
         raise stop(
             "ISEK010",
             f"{target} ist ein symbolischer Link; er wird nicht überschrieben.",
             path=str(target),
         )
+
+
+@contextmanager
+def _temp_beside(target: Path, data: bytes) -> Iterator[str]:
+    """`data` in a synced temp file next to `target` (same file system, same mode); removed after."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below on every path
-        "w",
-        encoding="utf-8",
-        newline="",
-        dir=target.parent,
-        prefix=f".{target.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        yield handle
-        handle.flush()
-        os.fsync(handle.fileno())
-        handle.close()
-        if os.path.exists(target):
-            os.chmod(handle.name, stat.S_IMODE(os.stat(target).st_mode))
-        else:
-            os.chmod(handle.name, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = stat.S_IMODE(os.stat(target).st_mode) if os.path.exists(target) else 0o644
+        os.chmod(temp, mode)
+        yield temp
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def write_text(target: Path, text: str, *, overwrite: bool) -> None:
+    """Write `target` completely or not at all; without `overwrite` an existing file stays.
+
+    The existence check is repeated at the moment of the rename (a hard link), so a
+    file created meanwhile is not lost either.
+    """
+    if not overwrite and os.path.lexists(target):
+        raise stop("ISEK093", f"{target} gibt es schon.", "Mit --force überschreiben.", str(target))
+    _refuse_link(target)
+    with _temp_beside(target, text.encode("utf-8")) as temp:
         if overwrite:
-            os.replace(handle.name, target)
+            os.replace(temp, target)
         else:
-            _link_new(handle.name, target)
-    except BaseException:
-        handle.close()
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+            try:
+                _link_new(temp, target)
+            except FileExistsError:
+                raise stop(
+                    "ISEK093", f"{target} gibt es schon.", "Mit --force überschreiben.", str(target)
+                ) from None
+
+
+def replace_if_unchanged(target: Path, expected: bytes, new: bytes) -> bool:
+    """Write `new` atomically, unless the file no longer holds `expected` (edited meanwhile)."""
+    _refuse_link(target)
+    with _temp_beside(target, new) as temp:
+        if target.read_bytes() != expected:
+            return False
+        os.replace(temp, target)
+        return True
 
 
 def _link_new(temp: str, target: Path) -> None:
-    """Move `temp` to `target` only if `target` does not exist, atomically where possible."""
+    """Give `temp`'s content the name `target` only if `target` does not exist yet."""
     try:
         os.link(temp, target)  # fails if the target appeared meanwhile
     except FileExistsError:
@@ -324,38 +337,3 @@ def _link_new(temp: str, target: Path) -> None:
         if os.path.lexists(target):
             raise FileExistsError(target) from None
         os.replace(temp, target)
-        return
-    os.unlink(temp)
-
-
-def replace_if_unchanged(target: Path, expected: bytes, new: bytes) -> bool:
-    """Write `new` atomically, unless the file no longer holds `expected` (edited meanwhile)."""
-    if os.path.islink(target):
-        raise stop(
-            "ISEK010",
-            f"{target} ist ein symbolischer Link; er wird nicht überschrieben.",
-            path=str(target),
-        )
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
-        if target.read_bytes() != expected:
-            return False
-        os.replace(temp, target)
-        return True
-    finally:
-        Path(temp).unlink(missing_ok=True)
-
-
-def write_text(target: Path, text: str, *, overwrite: bool) -> None:
-    try:
-        with atomic_writer(target, overwrite=overwrite) as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise stop(
-            "ISEK093", f"{target} gibt es schon.", "Mit --force überschreiben.", str(target)
-        ) from None
