@@ -137,11 +137,15 @@ class LevelSection:
 
 
 def stichtag(project: Project, version: DataVersion) -> date:
-    """The day the report speaks of: the commit date, else the newest status report."""
+    """The day the report speaks of: the commit date, else the newest status report.
+
+    Only an unversioned data set without any status report falls back to today
+    (a fixed placeholder day would print a Stichtag nobody chose).
+    """
     if version.committed_on:
         return version.committed_on
     dates = [r.date for m in project.measures for r in m.model.reports]
-    return max(dates) if dates else date(2000, 1, 1)
+    return max(dates) if dates else date.today()
 
 
 def _months_between(earlier: date, later: date) -> int:
@@ -159,7 +163,7 @@ class Builder:
         self.config: Config = project.config
         self.day = day
         self.goals = {g.model.id: g.model for g in project.goals}
-        self.area_names = dict(self.config.product_areas.items())
+        self.area_names = dict(self.config.product_areas)
         self._measures: list[MeasureView] | None = None
 
     def area_of(self, goal: Goal) -> str:
