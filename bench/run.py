@@ -131,7 +131,18 @@ def bench_size(report: Report, work: Path, size: int, repeat: int, env: dict[str
         # "adds at most 30 %": the whole report command takes at most 1.3x validate
         for kind in ("massnahmenliste", "haushaltsbericht"):
             out = str(work / "out")
-            command = [*ISEKCTL, "report", "--repo", str(repo), "-k", kind, "-f", "html", "--out", out]
+            command = [
+                *ISEKCTL,
+                "report",
+                "--repo",
+                str(repo),
+                "-k",
+                kind,
+                "-f",
+                "html",
+                "--out",
+                out,
+            ]
             took = median(reps, command, env=env)
             ratio = took / cold
             label = f"{size:>6} measures: report {kind} html (cached model)"

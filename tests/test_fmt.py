@@ -153,5 +153,7 @@ def test_many_files_format_the_same_in_parallel() -> None:
     from isekctl.formatting import format_many
 
     messy = (TESTS / "fmt_cases" / "crlf.measure.yaml").read_bytes()
-    items = [(f"data/measures/M-{i}.yaml", messy.replace(b"M-1", f"M-{i}".encode())) for i in range(120)]
+    items = [
+        (f"data/measures/M-{i}.yaml", messy.replace(b"M-1", f"M-{i}".encode())) for i in range(120)
+    ]
     assert format_many(items, jobs=2) == format_many(items, jobs=1)
