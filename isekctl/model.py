@@ -3,12 +3,13 @@
 The loader hands every scalar over as the text that was written, so these types
 decide what a value means, not YAML's implicit typing: `id: 2020` is the id
 "2020", `amount: 1.500` is refused instead of becoming 1.5 €, and `no` is never
-False. Custom types raise `PydanticCustomError`s whose type names the check code
-(see `ERROR_CODES`), so the loader can report them with the right code.
+False. Custom types raise `PydanticCustomError`s with types of their own
+(`isek_date`, `isek_amount` …), so the reader can report them under the right rule.
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from datetime import date
 from decimal import Decimal
@@ -18,17 +19,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from pydantic_core import PydanticCustomError
 
 from .dates import FORMS_PATTERN, PartialDate, parse_date
-
-# pydantic error type -> check code; anything unlisted is ISEK013 (wrong type or value)
-ERROR_CODES: Final = {
-    "missing": "ISEK011",
-    "extra_forbidden": "ISEK012",
-    "isek_id": "ISEK015",
-    "isek_date": "ISEK050",
-    "isek_amount": "ISEK058",
-    "isek_negative": "ISEK054",
-    "isek_sdg": "ISEK057",
-}
 
 ID_PATTERN: Final = r"^[0-9A-Za-zÄÖÜäöüß](?:[0-9A-Za-zÄÖÜäöüß_.-]{0,78}[0-9A-Za-zÄÖÜäöüß])?$"
 _ID: Final = re.compile(ID_PATTERN)
@@ -179,7 +169,8 @@ def _date(value: Any) -> date:
         raise PydanticCustomError("isek_date", str(exc)) from None
 
 
-def _decimal_json(value: Decimal) -> int | float:
+def plain_number(value: Decimal) -> int | float:
+    """A Decimal as the JSON/YAML number a reader expects: 25000, not 25000.00 or "25000"."""
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -202,13 +193,13 @@ Sdg = Annotated[
 Number = Annotated[
     Decimal,
     BeforeValidator(_number),
-    PlainSerializer(_decimal_json),
+    PlainSerializer(plain_number),
     WithJsonSchema({"type": "number"}),
 ]
 Amount = Annotated[
     Decimal,
     BeforeValidator(_amount),
-    PlainSerializer(_decimal_json),
+    PlainSerializer(plain_number),
     WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
 ]
 Partial = Annotated[
@@ -412,9 +403,71 @@ def model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-FILE_MODELS: Final[dict[str, type[Model]]] = {
-    "config": Config,
-    "goals": GoalsFile,
-    "measure": Measure,
-    "revision": Revision,
-}
+class FileKind(enum.Enum):
+    """The four kinds of data file, with everything that differs between them."""
+
+    CONFIG = (
+        "config",
+        "isek.yaml",
+        Config,
+        "isek.schema.json",
+        "Konfiguration",
+        "ISEK-Konfiguration (isek.yaml)",
+        "isek.yaml beginnt mit `municipality: …` und `levels:`.",
+    )
+    GOALS = (
+        "goals",
+        "data/goals",
+        GoalsFile,
+        "goals.schema.json",
+        "Zieldatei",
+        "ISEK-Ziele (data/goals/*.yaml)",
+        "Eine Zieldatei beginnt mit `goals:`; die Ziele stehen eingerückt darunter als Liste.",
+    )
+    MEASURE = (
+        "measure",
+        "data/measures",
+        Measure,
+        "measure.schema.json",
+        "Maßnahme",
+        "ISEK-Schlüsselmaßnahme (data/measures/<id>.yaml)",
+        "Eine Maßnahmendatei beginnt mit `id: …`, `title: …` (eine Maßnahme je Datei).",
+    )
+    REVISION = ("revision", "data/revisions", Revision, "revision.schema.json", "Revision",
+                "ISEK-Revision (data/revisions/<id>.yaml)",
+                "Eine Revisionsdatei beginnt mit `id: …`, `title: …`, `state: …`.")  # fmt: skip
+
+    def __init__(
+        self,
+        key: str,
+        place: str,
+        model: type[Model],
+        schema_file: str,
+        german: str,
+        schema_title: str,
+        hint: str,
+    ) -> None:
+        self.key = key
+        self.place = place  # the file itself (config) or the folder holding the files
+        self.model = model
+        self.schema_file = schema_file
+        self.german = german  # what a message calls one such file
+        self.schema_title = schema_title
+        self.root_hint = hint  # how such a file begins, for a file of the wrong shape
+
+    @property
+    def is_folder(self) -> bool:
+        return self is not FileKind.CONFIG
+
+    @classmethod
+    def folders(cls) -> list[FileKind]:
+        return [kind for kind in cls if kind.is_folder]
+
+    @classmethod
+    def of_path(cls, path: str) -> FileKind | None:
+        """The kind of a file from where it lives (`data/measures/x.yaml`, `isek.yaml`)."""
+        parts = path.replace("\\", "/").split("/")
+        if parts[-1] == "isek.yaml":
+            return cls.CONFIG
+        folder = "/".join(parts[-3:-1])
+        return next((k for k in cls.folders() if k.place == folder), None)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import difflib
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -109,7 +108,3 @@ def example(tmp_path: Path) -> Path:
     shutil.copy2(ROOT / "isek.yaml", target / "isek.yaml")
     shutil.copytree(ROOT / "data", target / "data")
     return target
-
-
-def chdir(path: Path) -> None:
-    os.chdir(path)

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .common import (
-    Debug,
     FindingFormat,
     NoCache,
     Repo,
     app,
+    command,
     console_for,
-    guarded,
     load_findings,
     open_repo,
     print_findings,
@@ -22,11 +21,10 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..diagnostics import Finding
+    from ..findings import Finding
 
 
-@app.command()
-@guarded
+@command(app)
 def validate(
     fmt: Annotated[
         FindingFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
@@ -39,19 +37,16 @@ def validate(
     ] = None,
     repo: Repo = None,
     no_cache: NoCache = False,
-    debug: Debug = False,
 ) -> None:
     """Alle Dateien prüfen: Syntax, Felder, Verweise, Vokabular, Daten, Haushalt."""
-    del debug
-    from ..diagnostics import exit_code
+    from ..findings import exit_code
 
     outcome = load_findings(repo, no_cache=no_cache, need_project=False, jobs=jobs)
     print_findings(outcome.findings, outcome.files, fmt)
     raise typer.Exit(exit_code(outcome.findings, strict=strict))
 
 
-@app.command()
-@guarded
+@command(app)
 def fmt(
     paths: Annotated[
         list[Path] | None,
@@ -66,13 +61,12 @@ def fmt(
         ),
     ] = False,
     repo: Repo = None,
-    debug: Debug = False,
 ) -> None:
     """Dateien einheitlich formatieren; Kommentare und Inhalt bleiben erhalten."""
-    del debug
-    from ..engine import default_jobs
-    from ..formatting import format_many
-    from ..storage import SUFFIXES, replace_if_unchanged
+    from ..reading.pipeline import default_jobs
+    from ..reading.sources import SUFFIXES
+    from ..writing.atomic import replace_if_unchanged
+    from ..writing.fmt import format_many
 
     source, _ = open_repo(repo, writing=not check)
     root = source.root
@@ -131,22 +125,19 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _read_any(path: Path) -> bytes | Finding:
-    from ..storage import Directory
+    from ..reading.sources import Directory
 
     return Directory(path.parent).read(path.name)
 
 
-@app.command()
-@guarded
+@command(app)
 def schema(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
     ] = Path("schemas"),
-    debug: Debug = False,
 ) -> None:
     """JSON Schemas aller Dateiarten schreiben (für Editoren wie VS Code)."""
-    del debug
-    from ..schemas import write_schemas
+    from ..publishing.schemas import write_schemas
 
     for path in write_schemas(out):
         typer.echo(str(path))

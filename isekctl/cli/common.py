@@ -7,6 +7,7 @@ the commands, so `isekctl --help` loads no YAML, template or git library.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 import time
@@ -17,16 +18,18 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from ..findings import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE
+
 if TYPE_CHECKING:
     from datetime import date
 
     from rich.console import Console
 
-    from ..diagnostics import Finding
-    from ..engine import Outcome
+    from ..findings import Finding, IsekError
     from ..project import Project
-    from ..reports import DataVersion
-    from ..storage import Directory
+    from ..publishing.reports import DataVersion
+    from ..reading.pipeline import Outcome
+    from ..reading.sources import Directory
 
 
 def _version(value: bool) -> None:
@@ -100,12 +103,30 @@ def console_for(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def guarded(command: F) -> F:
-    """Map stop conditions to exit 1, Ctrl-C to 130 and bugs to one line and exit 3."""
+def command(group: typer.Typer, name: str | None = None) -> Callable[[F], F]:
+    """Register a command of `group` with the shared `--debug` option and the error guard."""
+
+    def register(function: F) -> F:
+        signature = inspect.signature(function, eval_str=True)
+        debug = inspect.Parameter(
+            "debug", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Debug
+        )
+        wrapper = _guarded(function)
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), debug]
+        )
+        group.command(name)(wrapper)
+        return function
+
+    return register
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Map stop conditions to exit 1 (2 for unusable arguments), Ctrl-C to 130, bugs to 3."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = bool(kwargs.get("debug")) or os.environ.get("ISEKCTL_DEBUG") == "1"
+        debug = bool(kwargs.pop("debug", False)) or os.environ.get("ISEKCTL_DEBUG") == "1"
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.BadParameter):
@@ -114,12 +135,11 @@ def guarded(command: F) -> F:
             console_for(stderr=True).print("Abgebrochen.")
             raise typer.Exit(130) from None
         except Exception as exc:
-            from ..diagnostics import IsekError
+            from ..findings import IsekError
 
             if isinstance(exc, IsekError):
-                print_stop(exc.finding)
-                usage = exc.finding.code == "ISEK094"  # an unusable argument is a usage error
-                raise typer.Exit(2 if usage else 1) from None
+                print_stop(exc)
+                raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_FINDINGS) from None
             if debug:
                 raise
             if isinstance(exc, OSError) and exc.filename:  # no permission, disk full …: not a bug
@@ -128,21 +148,28 @@ def guarded(command: F) -> F:
                     markup=False,
                     style="bold red",
                 )
-                raise typer.Exit(1) from None
+                raise typer.Exit(EXIT_FINDINGS) from None
             console_for(stderr=True).print(
                 f"Interner Fehler ({type(exc).__name__}). Das ist ein Fehler in isekctl, nicht in Ihren "
                 "Daten – bitte mit der Ausgabe von --debug melden.",
                 markup=False,
             )
-            raise typer.Exit(3) from None
+            raise typer.Exit(EXIT_INTERNAL) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
-def print_stop(item: Finding) -> None:
-    from ..reporters import visible
+def print_stop(error: IsekError | Finding) -> None:
+    """A stop condition on stderr: the findings that explain it, then the reason."""
+    from ..findings import Finding
+    from ..terminal.findings import text
+    from ..text import visible
 
     console = console_for(stderr=True)
+    item = error if isinstance(error, Finding) else error.finding
+    details = [] if isinstance(error, Finding) else error.details
+    if details:
+        console.print(text(details, None))
     where = f"{item.location}: " if item.location.path else ""
     console.print(
         f"{where}Fehler {item.code}: {visible(item.message)}", markup=False, style="bold red"
@@ -153,7 +180,7 @@ def print_stop(item: Finding) -> None:
 
 def repository(repo: Path | None) -> tuple[Path, bool]:
     """The data repository to work on, and whether it is the bundled example."""
-    from ..storage import is_data_repository
+    from ..reading.sources import is_data_repository
 
     if repo is not None:
         return repo, False
@@ -170,13 +197,11 @@ def repository(repo: Path | None) -> tuple[Path, bool]:
 
 def open_repo(repo: Path | None, *, writing: bool = False) -> tuple[Directory, bool]:
     """The data repository; the bundled example only for reading, never for writing."""
-    from ..diagnostics import stop
-    from ..engine import open_directory
+    from ..reading.sources import NO_REPOSITORY, open_directory
 
     path, embedded = repository(repo)
     if embedded and writing:
-        raise stop(
-            "ISEK090",
+        raise NO_REPOSITORY.stop(
             "Kein Datenrepository gefunden; ins mitgelieferte Beispiel wird nichts geschrieben.",
             "Im Datenrepository aufrufen oder mit --repo darauf zeigen.",
         )
@@ -217,7 +242,7 @@ class LateProgress:
 def load_outcome(
     source: Directory, *, no_cache: bool, need_project: bool = True, jobs: int | None = None
 ) -> Outcome:
-    from ..engine import load
+    from ..reading.pipeline import load
 
     progress = LateProgress()
     try:
@@ -236,7 +261,7 @@ def load_findings(
 
 
 def print_findings(findings: list[Finding], checked: int, fmt: FindingFormat) -> None:
-    from .. import reporters
+    from ..terminal import findings as reporters
 
     if fmt is FindingFormat.text:
         console_for().print(reporters.text(findings, checked))
@@ -248,7 +273,7 @@ def emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    from ..storage import write_text
+    from ..writing.atomic import write_text
 
     write_text(out, text, overwrite=True)
     console_for(stderr=True).print(f"geschrieben: {out}", markup=False)
@@ -259,35 +284,21 @@ def repo_templates(root: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def open_writable(repo: Path | None) -> tuple[Directory, Outcome]:
+def open_writable(repo: Path | None) -> tuple[Directory, Project]:
     """A repository to add files to, loaded, with a usable isek.yaml."""
-    from ..engine import load
+    from ..reading.pipeline import load
 
     source, _ = open_repo(repo, writing=True)
-    outcome = load(source)
-    usable_project(outcome, "erst die Befunde von `isekctl validate` beheben.")
-    return source, outcome
-
-
-def usable_project(outcome: Outcome, why: str) -> Project:
-    """The loaded project, or a stop when isek.yaml itself is invalid."""
-    from ..diagnostics import stop
-
-    project = outcome.project
-    assert project is not None
-    if project.config is None:
-        raise stop(
-            "ISEK044", f"isek.yaml ist ungültig; {why}", "isekctl validate zeigt, was fehlt."
-        )
-    return project
+    project = load(source).require_project("erst die Befunde von `isekctl validate` beheben.")
+    return source, project
 
 
 def data_version(
     root: Path, project: Project, override: date | None = None
 ) -> tuple[DataVersion, date]:
     """Where the data comes from (commit or not versioned) and the reference day of outputs."""
-    from ..reports import DataVersion, stichtag
-    from ..storage import git_version
+    from ..publishing.reports import DataVersion, stichtag
+    from ..reading.sources import git_version
 
     found = git_version(root)
     version = DataVersion(*found) if found else DataVersion()

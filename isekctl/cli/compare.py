@@ -11,15 +11,14 @@ from typing import Annotated
 import typer
 
 from .common import (
-    Debug,
     FindingFormat,
     NoCache,
     Repo,
     Templates,
     app,
+    command,
     console_for,
     emit,
-    guarded,
     load_outcome,
     open_repo,
     print_findings,
@@ -34,8 +33,7 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command()
-@guarded
+@command(app)
 def diff(
     old: Annotated[
         str, typer.Argument(help="Revision (2020), git:<ref> oder Verzeichnis.", show_default=False)
@@ -55,12 +53,12 @@ def diff(
     templates: Templates = None,
     repo: Repo = None,
     no_cache: NoCache = False,
-    debug: Debug = False,
 ) -> None:
     """Zwei Stände des Zielsystems semantisch vergleichen (Synopse)."""
-    del debug
-    from .. import diffview, sides
-    from ..diff import compare
+    from ..comparing import output, sides
+    from ..comparing.semantic import compare
+    from ..publishing.synopse import as_document
+    from ..terminal.diff import as_rich
 
     source, _ = open_repo(repo)
     working = load_outcome(source, no_cache=no_cache)
@@ -77,16 +75,16 @@ def diff(
                 "(Details: isekctl validate).", markup=False, style="yellow",
             )  # fmt: skip
     result = compare(left.side, right.side)
-    config = working.project.config if working.project else None
-    if config is not None:
+    if working.project is not None:
+        config = working.project.config
         result.status_names = {status: config.status_name(status) for status in config.status_ids()}
     if fmt is DiffFormat.text and out is None:
         console = console_for()
-        console.print(diffview.as_rich(result, markers=console.no_color or not console.is_terminal))
+        console.print(as_rich(result, markers=console.no_color or not console.is_terminal))
     else:
-        text = diffview.as_json(result) if fmt is DiffFormat.json else (
-            diffview.as_document(result, fmt.value, templates or repo_templates(source.root))  # type: ignore[arg-type]
-            if fmt is not DiffFormat.text else _plain_text(diffview.as_rich(result, markers=True))
+        text = output.as_json(result) if fmt is DiffFormat.json else (
+            as_document(result, fmt.value, templates or repo_templates(source.root))  # type: ignore[arg-type]
+            if fmt is not DiffFormat.text else _plain_text(as_rich(result, markers=True))
         )  # fmt: skip
         emit(text, out)
     raise typer.Exit(1 if exit_code and not result.empty else 0)
@@ -111,8 +109,7 @@ revision_app = typer.Typer(
 app.add_typer(revision_app, name="revision")
 
 
-@revision_app.command("freeze")
-@guarded
+@command(revision_app, "freeze")
 def revision_freeze(
     revision_id: Annotated[
         str, typer.Argument(metavar="ID", help="ID der Revision, z. B. 2022.", show_default=False)
@@ -140,39 +137,27 @@ def revision_freeze(
         bool, typer.Option("--force", help="Eine vorhandene Revision überschreiben.")
     ] = False,
     repo: Repo = None,
-    debug: Debug = False,
 ) -> None:
     """Die Ziele aus data/goals/ als Revision einfrieren (data/revisions/ID.yaml)."""
-    del debug
-    from ..diagnostics import Severity, stop
-    from ..engine import load
-    from ..revisions import freeze, target
+    from ..reading.pipeline import load
+    from ..writing.atomic import write_text
+    from ..writing.freeze import freeze, target
 
     source, _ = open_repo(repo, writing=True)
     years = _years(budget_years)
     outcome = load(source, use_cache=True)
-    blocking = [
-        f
-        for f in outcome.findings
-        if f.severity is Severity.ERROR and f.location.path.startswith("data/goals/")
-    ]
-    if blocking:
-        print_findings(blocking, outcome.files, FindingFormat.text)
-        raise stop(
-            "ISEK013", "Die Ziele enthalten Fehler; eingefroren wird nur ein gültiger Stand."
-        )
-    assert outcome.project is not None
+    project = outcome.require_valid(
+        "Die Ziele enthalten Fehler; eingefroren wird nur ein gültiger Stand.", "data/goals/"
+    )
     chosen = state.value if state else ("beschlossen" if decided_on else "entwurf")
     text = freeze(
-        outcome.project, revision_id, title=title, state=chosen, decided_by=decided_by,
+        project, revision_id, title=title, state=chosen, decided_by=decided_by,
         decided_on=decided_on.date() if decided_on else None, resolution=resolution, budget_years=years,
     )  # fmt: skip
     path = target(source.root, revision_id)
-    from ..storage import write_text
-
     write_text(path, text, overwrite=force)
     typer.echo(
-        f"geschrieben: {path.relative_to(source.root)} ({len(outcome.project.goals)} Ziele, {chosen})"
+        f"geschrieben: {path.relative_to(source.root)} ({len(project.goals)} Ziele, {chosen})"
     )
     after = load(source, use_cache=True, need_project=False)
     mine = [
@@ -184,13 +169,12 @@ def revision_freeze(
 
 
 def _years(text: str | None) -> list[int] | None:
-    from ..diagnostics import stop
-
     if not text:
         return None
     try:
         return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
     except ValueError:
-        raise stop(
-            "ISEK094", f"`{text}` sind keine Haushaltsjahre.", "z. B. --budget-years 2023,2024"
+        raise typer.BadParameter(
+            f"`{text}` sind keine Haushaltsjahre (z. B. --budget-years 2023,2024).",
+            param_hint="--budget-years",
         ) from None

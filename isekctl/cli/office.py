@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import Debug, Repo, app, console_for, guarded, load_outcome, open_repo, open_writable
+from .common import Repo, app, command, console_for, load_outcome, open_repo, open_writable
 
 new_app = typer.Typer(
     help="Neue Maßnahme oder neues Ziel anlegen (gültig ab dem ersten Speichern).",
@@ -38,8 +38,7 @@ def _ask(
     )
 
 
-@new_app.command("measure")
-@guarded
+@command(new_app, "measure")
 def new_measure(
     identifier: Annotated[
         str | None,
@@ -56,16 +55,12 @@ def new_measure(
         str | None, typer.Option("--status", help="Status (Standard: der erste aus isek.yaml).")
     ] = None,
     repo: Repo = None,
-    debug: Debug = False,
 ) -> None:
     """Neue Schlüsselmaßnahme als data/measures/ID.yaml anlegen."""
-    del debug
-    from ..scaffold import new_measure as build
-    from ..storage import write_text
+    from ..writing.atomic import write_text
+    from ..writing.scaffold import new_measure as build
 
-    source, outcome = open_writable(repo)
-    project = outcome.project
-    assert project is not None and project.config is not None
+    source, project = open_writable(repo)
     interactive = at_terminal() and not (title or goal or department)
     identifier = _ask(identifier, "ID der Maßnahme", interactive, "ID")
     title = _ask(title, "Titel", interactive, "--title")
@@ -88,8 +83,7 @@ def new_measure(
     typer.echo(f"angelegt: {path}")
 
 
-@new_app.command("goal")
-@guarded
+@command(new_app, "goal")
 def new_goal(
     identifier: Annotated[
         str | None, typer.Argument(metavar="ID", help="ID des Ziels.", show_default=False)
@@ -108,17 +102,12 @@ def new_goal(
         ),
     ] = None,
     repo: Repo = None,
-    debug: Debug = False,
 ) -> None:
     """Neues Ziel in einer Zieldatei anlegen (Kommentare der Datei bleiben)."""
-    del debug
-    from ..diagnostics import stop
-    from ..scaffold import new_goal as build
-    from ..storage import replace_if_unchanged, write_text
+    from ..writing.atomic import EXISTS, replace_if_unchanged, write_text
+    from ..writing.scaffold import new_goal as build
 
-    source, outcome = open_writable(repo)
-    project = outcome.project
-    assert project is not None and project.config is not None
+    source, project = open_writable(repo)
     interactive = at_terminal() and not (title or level)
     identifier = _ask(identifier, "ID des Ziels", interactive, "ID")
     title = _ask(title, "Wortlaut", interactive, "--title")
@@ -146,7 +135,7 @@ def new_goal(
     if placement.original is None:
         write_text(target, placement.text, overwrite=False)
     elif not replace_if_unchanged(target, placement.original, placement.text.encode("utf-8")):
-        raise stop("ISEK093", f"{placement.path} wurde währenddessen geändert; nichts geschrieben.")
+        raise EXISTS.stop(f"{placement.path} wurde währenddessen geändert; nichts geschrieben.")
     typer.echo(f"angelegt: {identifier} in {placement.path}")
 
 
@@ -156,8 +145,7 @@ class CiChoice(StrEnum):
     none = "none"
 
 
-@app.command()
-@guarded
+@command(app)
 def init(
     directory: Annotated[
         Path,
@@ -171,18 +159,14 @@ def init(
     ci: Annotated[
         CiChoice, typer.Option("--ci", help="CI-Vorlage: GitLab, GitHub oder keine.")
     ] = CiChoice.gitlab,
-    debug: Debug = False,
 ) -> None:
     """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
-    del debug
-    from ..diagnostics import stop
-    from ..scaffold import init_files
-    from ..schemas import write_schemas
-    from ..storage import write_text
+    from ..publishing.schemas import write_schemas
+    from ..writing.atomic import EXISTS, write_text
+    from ..writing.scaffold import init_files
 
     if (directory / "isek.yaml").exists() or (directory / "data").exists():
-        raise stop(
-            "ISEK093",
+        raise EXISTS.stop(
             f"{directory} enthält schon ein Datenrepository.",
             "Ein leeres oder neues Verzeichnis angeben.",
         )
@@ -195,8 +179,7 @@ def init(
     )
 
 
-@app.command()
-@guarded
+@command(app)
 def show(
     identifier: Annotated[
         str,
@@ -205,35 +188,20 @@ def show(
         ),
     ],
     repo: Repo = None,
-    debug: Debug = False,
 ) -> None:
     """Ein Ziel oder eine Maßnahme mit allem, was dazugehört."""
-    del debug
-    from ..diagnostics import stop
-    from ..views import show as view
-    from ..views import unknown_hint
+    from ..terminal.views import show as view
 
     source, _ = open_repo(repo)
-    project = load_outcome(source, no_cache=False).project
-    assert project is not None and project.config is not None
-    try:
-        console_for().print(view(project, identifier))
-    except LookupError:
-        raise stop(
-            "ISEK094",
-            f"Ein Ziel oder eine Maßnahme `{identifier}` gibt es nicht.",
-            unknown_hint(project, identifier),
-        ) from None
+    project = load_outcome(source, no_cache=False).require_project("nichts anzuzeigen.")
+    console_for().print(view(project, identifier))
 
 
-@app.command()
-@guarded
-def tree(repo: Repo = None, debug: Debug = False) -> None:
+@command(app)
+def tree(repo: Repo = None) -> None:
     """Die Zielhierarchie mit Anzahl und Stand der Maßnahmen."""
-    del debug
-    from ..views import tree as view
+    from ..terminal.views import tree as view
 
     source, _ = open_repo(repo)
-    project = load_outcome(source, no_cache=False).project
-    assert project is not None and project.config is not None
+    project = load_outcome(source, no_cache=False).require_project("nichts anzuzeigen.")
     console_for().print(view(project))

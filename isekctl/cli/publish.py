@@ -10,18 +10,16 @@ from typing import Annotated
 import typer
 
 from .common import (
-    Debug,
     NoCache,
     Repo,
     Templates,
     app,
+    command,
     console_for,
     data_version,
-    guarded,
     load_outcome,
     open_repo,
     repo_templates,
-    usable_project,
 )
 
 
@@ -38,8 +36,7 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
-@app.command()
-@guarded
+@command(app)
 def report(
     kind: Annotated[
         ReportKind, typer.Option("--kind", "-k", help="Welcher Bericht.")
@@ -67,18 +64,15 @@ def report(
     templates: Templates = None,
     repo: Repo = None,
     no_cache: NoCache = False,
-    debug: Debug = False,
 ) -> None:
     """Berichte schreiben: Zielsystem, Stadtentwicklungs-, Haushaltsbericht, Maßnahmenliste."""
-    del debug
-    from ..diagnostics import Severity
-    from ..reports import KINDS, report_text
-    from ..storage import write_text
+    from ..publishing.reports import KINDS, report_text
+    from ..writing.atomic import write_text
 
     source, _ = open_repo(repo)
     outcome = load_outcome(source, no_cache=no_cache)
-    project = usable_project(outcome, "ohne Konfiguration entstehen keine Berichte.")
-    errors = [f for f in outcome.findings if f.severity is Severity.ERROR]
+    project = outcome.require_project("ohne Konfiguration entstehen keine Berichte.")
+    errors = outcome.errors()
     if errors:
         console_for(stderr=True).print(
             f"Hinweis: die Daten enthalten {len(errors)} Fehler (isekctl validate); "
@@ -88,7 +82,7 @@ def report(
     if since is not None:
         found = project.revision(since)
         if found is None:
-            from ..sides import revision_side
+            from ..comparing.sides import revision_side
 
             revision_side(project, since)  # raises with the list of known revisions
         else:
@@ -110,8 +104,7 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-@app.command()
-@guarded
+@command(app)
 def export(
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="CSV oder JSON.")
@@ -121,16 +114,14 @@ def export(
     ] = Path("opendata"),
     repo: Repo = None,
     no_cache: NoCache = False,
-    debug: Debug = False,
 ) -> None:
     """Offene Daten exportieren: Tabellen, datapackage.json (Frictionless) und DCAT-AP.de."""
-    del debug
-    from ..export import export_files
-    from ..storage import write_text
+    from ..publishing.export import export_files
+    from ..writing.atomic import write_text
 
     source, _ = open_repo(repo)
-    project = usable_project(
-        load_outcome(source, no_cache=no_cache), "exportiert wird nur ein gültiger Stand."
+    project = load_outcome(source, no_cache=no_cache).require_project(
+        "exportiert wird nur ein gültiger Stand."
     )
     _, day = data_version(source.root, project)
     for name, text in export_files(project, fmt.value, day).items():

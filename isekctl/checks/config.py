@@ -1,0 +1,64 @@
+"""isek.yaml must be consistent in itself before anything else is judged by it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from ..findings import E, Finding, Rule, catalogue
+from ..text import suggest
+from .registry import Context, project_check
+from .vocabulary import resolution_matcher
+
+CONFIG = Rule("ISEK044", "config", E, "isek.yaml ist in sich widersprüchlich.",
+              "`isek.yaml` korrigieren (Muster, Link-Vorlage, doppelte Einträge, `checks`).")  # fmt: skip
+
+
+@project_check(CONFIG)
+def check_config(ctx: Context) -> Iterator[Finding]:
+    item = ctx.project.config_item
+    if item is None:
+        return
+    config = ctx.config
+    if resolution_matcher(config) is None:
+        yield CONFIG.at(
+            item.at("resolution_pattern"),
+            f"`{config.resolution_pattern}` ist kein gültiger regulärer Ausdruck.",
+            "Rückverweise und Lookarounds werden nicht unterstützt; z. B. '^\\d{4}/\\d{4}/[A-Za-z]+$'.",
+        )
+    if config.resolution_url and (
+        "{resolution}" not in config.resolution_url
+        or not config.resolution_url.startswith(("https://", "http://"))
+    ):
+        yield CONFIG.at(
+            item.at("resolution_url"),
+            "`resolution_url` muss mit https:// beginnen und `{resolution}` enthalten.",
+            "z. B. 'https://ratsinfo.example/{resolution}'.",
+        )
+    for name, values in (
+        ("levels", [lv.id for lv in config.levels]),
+        ("statuses", config.status_ids()),
+    ):
+        for value, count in Counter(values).items():
+            if count > 1:
+                yield CONFIG.at(item.at(name), f"`{value}` steht mehrfach in `{name}`.")
+    rules = catalogue()
+    switchable = [code for code, rule in rules.items() if rule.switchable]
+    for code in config.checks:
+        rule = rules.get(code)
+        if rule is None or not rule.switchable:
+            yield CONFIG.at(
+                item.at("checks", code, key=True),
+                f"`{code}` lässt sich nicht umstellen."
+                if rule is not None
+                else f"Den Prüfcode `{code}` gibt es nicht.",
+                f"Umstellen lassen sich die Codes ab {switchable[0]} (siehe docs/checks.md).",
+            )
+    statuses = set(config.status_ids())
+    for i, done in enumerate(config.done_statuses):
+        if done not in statuses:
+            yield CONFIG.at(
+                item.at("done_statuses", i),
+                f"`{done}` steht nicht in `statuses`.",
+                suggest(done, list(statuses)),
+            )

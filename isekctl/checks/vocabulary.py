@@ -1,0 +1,150 @@
+"""Words from isek.yaml: product areas, themes, departments, statuses, council papers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..findings import E, Finding, Rule
+from ..model import Config
+from ..project import Item
+from ..text import suggest
+from .goals import goal_systems
+from .registry import Context, project_check
+
+UNKNOWN_THEME = Rule(
+    "ISEK023",
+    "unknown-theme",
+    E,
+    "Ein Thema ist in isek.yaml nicht konfiguriert.",
+    "Thema in `isek.yaml` unter `themes: items:` anlegen oder korrigieren.",
+)
+UNKNOWN_PRODUCT_AREA = Rule(
+    "ISEK040",
+    "unknown-product-area",
+    E,
+    "Der Produktbereich ist in isek.yaml nicht konfiguriert.",
+    "Schlüssel aus `isek.yaml` `product_areas` verwenden.",
+)
+UNKNOWN_DEPARTMENT = Rule(
+    "ISEK041",
+    "unknown-department",
+    E,
+    "Der Fachdienst ist in isek.yaml nicht konfiguriert.",
+    "Fachdienst aus `isek.yaml` `departments` verwenden.",
+)
+UNKNOWN_STATUS = Rule(
+    "ISEK042",
+    "unknown-status",
+    E,
+    "Der Status gehört nicht zum Vokabular in isek.yaml.",
+    "Status aus `isek.yaml` `statuses` verwenden.",
+)
+RESOLUTION_PATTERN = Rule("ISEK043", "resolution-pattern", E,
+                          "Die Drucksachennummer hat nicht das konfigurierte Format.",
+                          "Nummer wie `0503/2018/DS` schreiben (Muster `resolution_pattern`).")  # fmt: skip
+
+
+def resolution_matcher(config: Config) -> Callable[[str], bool] | None:
+    """A test for council paper numbers, or None when the configured pattern is invalid.
+
+    pydantic's Rust regex engine runs in linear time, so a pattern from a pull
+    request cannot make validate hang (no backtracking).
+    """
+    from pydantic_core import SchemaError, SchemaValidator, ValidationError, core_schema
+
+    try:
+        validator = SchemaValidator(
+            core_schema.str_schema(pattern=config.resolution_pattern, regex_engine="rust-regex")
+        )
+    except SchemaError:
+        return None
+
+    def matches(text: str) -> bool:
+        try:
+            validator.validate_python(text)
+        except ValidationError:
+            return False
+        return True
+
+    return matches
+
+
+def _themes(config: Config, themes: list[str], item: Item[Any]) -> Iterator[Finding]:
+    known = list(config.themes.items) if config.themes else []
+    for i, theme in enumerate(themes):
+        if theme not in known:
+            yield UNKNOWN_THEME.at(
+                item.at("themes", i),
+                f"Das Thema `{theme}` ist in isek.yaml nicht konfiguriert.",
+                suggest(theme, known)
+                if known
+                else "In isek.yaml unter `themes: items:` eintragen.",
+            )
+
+
+@project_check(UNKNOWN_THEME, UNKNOWN_PRODUCT_AREA)
+def check_goal_vocabulary(ctx: Context) -> Iterator[Finding]:
+    config = ctx.config
+    for goals, _ in goal_systems(ctx):
+        for item in goals:
+            goal = item.model
+            if goal.product_area is not None and config.product_area_key(goal.product_area) is None:
+                yield UNKNOWN_PRODUCT_AREA.at(
+                    item.at("product_area"),
+                    f"Den Produktbereich `{goal.product_area}` gibt es in isek.yaml nicht.",
+                    suggest(goal.product_area, list(config.product_areas)),
+                )
+            yield from _themes(config, goal.themes, item)
+
+
+@project_check(UNKNOWN_THEME, UNKNOWN_DEPARTMENT, UNKNOWN_STATUS)
+def check_measure_vocabulary(ctx: Context) -> Iterator[Finding]:
+    config = ctx.config
+    statuses = config.status_ids()
+    for item in ctx.project.measures:
+        measure = item.model
+        if config.departments is not None and measure.department not in config.departments:
+            yield UNKNOWN_DEPARTMENT.at(
+                item.at("department"),
+                f"Den Fachdienst `{measure.department}` gibt es in isek.yaml nicht.",
+                suggest(measure.department, list(config.departments)),
+            )
+        if measure.status not in statuses:
+            yield UNKNOWN_STATUS.at(
+                item.at("status"),
+                f"Den Status `{measure.status}` gibt es nicht.",
+                suggest(measure.status, statuses),
+            )
+        for i, report in enumerate(measure.reports):
+            if report.status not in statuses:
+                yield UNKNOWN_STATUS.at(
+                    item.at("reports", i, "status"),
+                    f"Den Status `{report.status}` gibt es nicht.",
+                    suggest(report.status, statuses),
+                )
+        yield from _themes(config, measure.themes, item)
+
+
+@project_check(RESOLUTION_PATTERN)
+def check_resolutions(ctx: Context) -> Iterator[Finding]:
+    matches = resolution_matcher(ctx.config)
+    if matches is None:
+        return  # the configuration check reports the pattern itself
+    hint = f"Format laut isek.yaml: {ctx.config.resolution_pattern} (z. B. 0503/2018/DS)."
+    for measure in ctx.project.measures:
+        for i, paper in enumerate(measure.model.resolutions):
+            if not matches(paper):
+                yield RESOLUTION_PATTERN.at(
+                    measure.at("resolutions", i),
+                    f"`{paper}` ist keine gültige Drucksachennummer.",
+                    hint,
+                )
+    for revision in ctx.project.revisions:
+        decided = revision.model.resolution
+        if decided is not None and not matches(decided):
+            yield RESOLUTION_PATTERN.at(
+                revision.at("resolution"),
+                f"`{decided}` ist keine gültige Drucksachennummer.",
+                hint,
+            )

@@ -1,0 +1,114 @@
+"""JSON Schemas of the file kinds, generated from the models, for editors and other tools.
+
+The data files carry a `# yaml-language-server: $schema=…` line, so VS Code with the
+YAML extension completes field names and shows the German descriptions below.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Final
+
+from ..model import FileKind
+from ..writing.atomic import write_text
+
+# German hover texts per model and field
+DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
+    "Config": {
+        "municipality": "Name der Kommune, z. B. Stadt Neumünster.",
+        "levels": "Zielebenen, oberste zuerst.",
+        "product_areas": "Produktbereiche: Schlüssel → Name.",
+        "departments": "Fachdienste: Kürzel → Name. Wenn angegeben, muss jede Maßnahme einen davon nennen.",
+        "themes": "Zusätzliche Einordnung, z. B. Handlungsfelder.",
+        "statuses": "Status-Vokabular der Maßnahmen.",
+        "done_statuses": "Status, die als erledigt gelten (für verspätete Maßnahmen).",
+        "resolution_pattern": "Regulärer Ausdruck für Drucksachennummern.",
+        "resolution_url": "Link zu einer Drucksache; {resolution} wird ersetzt.",
+        "stale_after_months": "Ab wie vielen Monaten ein Statusbericht als veraltet gilt.",
+        "open_data": "Angaben für den Open-Data-Export (DCAT-AP.de).",
+        "checks": "Schwere einzelner Prüfungen ändern: Prüfcode → error, warning oder off.",
+    },
+    "Goal": {
+        "id": "Dauerhafte ID des Ziels; ändert sich nie, auch wenn der Wortlaut sich ändert.",
+        "title": "Wortlaut des Ziels.",
+        "level": "Zielebene (ID aus isek.yaml `levels`).",
+        "product_area": "Produktbereich (Schlüssel aus isek.yaml), wenn die Ebene es verlangt.",
+        "parent": "Übergeordnetes Ziel auf einer höheren Ebene.",
+        "contributes_to": "Weitere Ziele, zu denen dieses beiträgt.",
+        "replaces": "Frühere IDs, die dieses Ziel fortführt (umnummeriert, zusammengeführt, geteilt).",
+        "description": "Beschreibung (Markdown).",
+        "sdgs": "Nachhaltigkeitsziele der Agenda 2030 (1–17).",
+        "themes": "Themen (Schlüssel aus isek.yaml `themes`).",
+        "indicators": "Kennzahlen mit Ausgangswert, Zielwert und Messwerten.",
+    },
+    "Measure": {
+        "id": "Dauerhafte ID; der Dateiname ist <id>.yaml.",
+        "title": "Titel der Schlüsselmaßnahme.",
+        "goals": "IDs der Ziele, denen die Maßnahme dient (mindestens eines).",
+        "department": "Federführender Fachdienst, z. B. FD 32.",
+        "status": "Umsetzungsstand (Vokabular aus isek.yaml).",
+        "rating": "Ampel: gruen, gelb oder rot.",
+        "rating_reason": "Begründung, Pflicht bei gelb und rot.",
+        "term": "Fristigkeit: kurzfristig, mittelfristig oder langfristig.",
+        "start": "Beginn: 2021, 2021-09, 2021-Q3, 2021-H1 oder 2021-09-30.",
+        "end": "Ende, in denselben Formen wie der Beginn.",
+        "description": "Beschreibung (Markdown).",
+        "budget": "Haushaltsansätze je Jahr und Art in Euro.",
+        "resolutions": "Drucksachen, z. B. 0121/2018/MV.",
+        "sdgs": "Nachhaltigkeitsziele der Agenda 2030 (1–17).",
+        "themes": "Themen (Schlüssel aus isek.yaml `themes`).",
+        "reports": "Statusberichte, der älteste zuerst.",
+    },
+    "BudgetLine": {
+        "year": "Haushaltsjahr.",
+        "kind": "investition, aufwand oder personal.",
+        "amount": "Betrag in ganzen Euro, ohne Tausenderpunkte (25000).",
+    },
+    "StatusReport": {
+        "date": "Datum des Berichts (JJJJ-MM-TT).",
+        "status": "Status zum Berichtszeitpunkt.",
+        "text": "Sachstand.",
+    },
+    "Revision": {
+        "id": "ID der Revision, z. B. 2020; der Dateiname ist <id>.yaml.",
+        "title": "Titel, z. B. ISEK-Zielsystem 2020.",
+        "state": "beschlossen oder entwurf.",
+        "decided_by": "Beschließendes Gremium, z. B. Ratsversammlung.",
+        "decided_on": "Datum des Beschlusses.",
+        "resolution": "Drucksache des Beschlusses.",
+        "budget_years": "Haushaltsjahre (Doppelhaushalt).",
+        "goals": "Die beschlossenen Ziele.",
+    },
+}
+
+
+def _describe(schema: dict[str, Any]) -> None:
+    definitions = schema.get("$defs", {})
+    for name, node in [("root", schema), *definitions.items()]:
+        title = node.get("title", name)
+        texts = DESCRIPTIONS.get(title, {})
+        for field, text in texts.items():
+            if field in node.get("properties", {}):
+                node["properties"][field]["description"] = text
+
+
+def json_schema(kind: FileKind) -> dict[str, Any]:
+    schema = kind.model.model_json_schema(mode="validation")
+    _describe(schema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://isekctl.invalid/schemas/{kind.schema_file}",
+        **schema,
+        "title": kind.schema_title,
+    }
+
+
+def write_schemas(out: Path) -> list[Path]:
+    written = []
+    for kind in FileKind:
+        target = out / kind.schema_file
+        text = json.dumps(json_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        write_text(target, text, overwrite=True)
+        written.append(target)
+    return written

@@ -1,0 +1,225 @@
+"""Terminal views for the office: `show ID` (one item and everything linked) and `tree`."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..findings import E, Rule
+from ..model import Goal, Measure
+from ..project import Project
+from ..publishing import german
+from ..text import suggest, visible
+
+UNKNOWN_ID = Rule("ISEK099", "unknown-id", E, "Ein Ziel oder eine Maßnahme mit dieser ID gibt es nicht.",
+                  "ID prüfen; `isekctl tree` zeigt alle Ziele.", switchable=False, stops=True)  # fmt: skip
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+def _status_summary(project: Project, measures: list[Measure]) -> str:
+    counts = Counter(m.status for m in measures)
+    return ", ".join(f"{n} {project.config.status_name(s)}" for s, n in sorted(counts.items()))
+
+
+def tree(project: Project) -> RenderableType:
+    """The goal hierarchy (parent links), each goal with its measures and their status."""
+    from rich.text import Text
+    from rich.tree import Tree
+
+    config = project.config
+    goals = [item.model for item in project.goals]
+    children: dict[str | None, list[Goal]] = defaultdict(list)
+    known = {g.id for g in goals}
+    for goal in goals:
+        children[goal.parent if goal.parent in known else None].append(goal)
+    serving: dict[str, list[Measure]] = defaultdict(list)
+    for item in project.measures:
+        for goal_id in item.model.goals:
+            serving[goal_id].append(item.model)
+    served = project.served_goals()
+    root = Tree(Text(f"{visible(config.municipality)} – ISEK-Zielsystem", style="bold"))
+
+    def label(goal: Goal) -> Text:
+        own = serving.get(goal.id, [])
+        text = Text(visible(goal.id), style="cyan")
+        text.append(f" {visible(goal.title)}")
+        if own:
+            noun = "Maßnahme" if len(own) == 1 else "Maßnahmen"
+            text.append(f" ({len(own)} {noun}: {_status_summary(project, own)})", style="dim")
+        elif goal.id not in served:
+            text.append(" (keine Maßnahme)", style="yellow")
+        return text
+
+    def add(branch: Any, goal: Goal, depth: int) -> None:
+        node = branch.add(label(goal))
+        if depth < 20:
+            for child in children.get(goal.id, []):
+                add(node, child, depth + 1)
+
+    for level in config.levels:
+        tops = [g for g in children.get(None, []) if g.level == level.id]
+        if not tops:
+            continue
+        level_branch = root.add(Text(visible(level.name), style="bold"))
+        if level.requires_product_area:
+            for key in sorted({g.product_area or "" for g in tops}, key=lambda k: (len(k), k)):
+                name = config.product_areas.get(config.product_area_key(key) or "", key)
+                area = level_branch.add(Text(f"Produktbereich {visible(key)}: {visible(name)}"))
+                for goal in (g for g in tops if (g.product_area or "") == key):
+                    add(area, goal, 0)
+        else:
+            for goal in tops:
+                add(level_branch, goal, 0)
+    total = len(project.measures)
+    summary = _status_summary(project, [m.model for m in project.measures])
+    root.add(Text(f"{len(goals)} Ziele, {total} Maßnahmen ({summary})", style="dim"))
+    return root
+
+
+def _table(rows: list[tuple[str, str]]) -> Any:
+    from rich.table import Table
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in rows:
+        table.add_row(name, visible(value))
+    return table
+
+
+def show(project: Project, identifier: str) -> RenderableType:
+    """One goal or measure with everything linked to it; a stop when the id is unknown."""
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.table import Table
+
+    config = project.config
+    goal = next((g for g in project.goals if g.model.id == identifier), None)
+    measure = next((m for m in project.measures if m.model.id == identifier), None)
+    goals = {g.model.id: g.model for g in project.goals}
+    if measure is not None:
+        m = measure.model
+        rows = [
+            ("Maßnahme", f"{m.title} ({m.id})"),
+            ("Datei", measure.path),
+            ("Ziele", "\n".join(f"{g}: {goals[g].title}" if g in goals else g for g in m.goals)),
+            ("Fachdienst", f"{m.department}" + (f" – {config.departments[m.department]}" if config.departments and m.department in config.departments else "")),
+            ("Status", config.status_name(m.status)),
+            ("Ampel", f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" + (f" – {m.rating_reason.strip()}" if m.rating_reason else "") if m.rating else "nicht bewertet"),
+            ("Zeitraum", " bis ".join(p for p in ((m.start.german() if m.start else ""), (m.end.german() if m.end else "")) if p) or "–"),
+        ]  # fmt: skip
+        if m.resolutions:
+            rows.append(("Drucksachen", ", ".join(m.resolutions)))
+        if m.description:
+            rows.append(("Beschreibung", m.description.strip()))
+        parts: list[Any] = [Rule(visible(m.title)), _table(rows)]
+        if m.budget:
+            budget = Table(title="Haushaltsansätze", title_justify="left")
+            for column in ("Jahr", "Art", "Betrag"):
+                budget.add_column(column, justify="right" if column == "Betrag" else "left")
+            for line in m.budget:
+                budget.add_row(
+                    str(line.year), german.BUDGET_KINDS[line.kind], german.money(line.amount)
+                )
+            budget.add_row(
+                "",
+                "Summe",
+                german.money(sum((line.amount for line in m.budget), Decimal(0))),
+                style="bold",
+            )
+            parts.append(budget)
+        if m.reports:
+            reports = Table(title="Statusberichte (neueste zuerst)", title_justify="left")
+            for column in ("Datum", "Status", "Sachstand"):
+                reports.add_column(column)
+            for report in reversed(m.reports):
+                reports.add_row(
+                    german.day(report.date),
+                    config.status_name(report.status),
+                    visible(report.text.strip()),
+                )
+            parts.append(reports)
+        return Group(*parts)
+    if goal is not None:
+        g = goal.model
+        level = config.level(g.level)
+        children = [c.model for c in project.goals if c.model.parent == g.id]
+        supporters = [c.model for c in project.goals if g.id in c.model.contributes_to]
+        measures = [m.model for m in project.measures if g.id in m.model.goals]
+        rows = [
+            ("Ziel", f"{g.title} ({g.id})"),
+            ("Datei", goal.path),
+            ("Ebene", level.name if level else g.level),
+        ]
+        if g.product_area:
+            rows.append(
+                (
+                    "Produktbereich",
+                    f"{g.product_area}: {config.product_areas.get(config.product_area_key(g.product_area) or '', '')}",
+                )
+            )
+        if g.parent:
+            rows.append(
+                (
+                    "Übergeordnet",
+                    f"{g.parent}: {goals[g.parent].title}" if g.parent in goals else g.parent,
+                )
+            )
+        if children:
+            rows.append(("Untergeordnet", "\n".join(f"{c.id}: {c.title}" for c in children)))
+        if g.contributes_to:
+            rows.append(
+                (
+                    "Trägt bei zu",
+                    "\n".join(
+                        f"{c}: {goals[c].title}" if c in goals else c for c in g.contributes_to
+                    ),
+                )
+            )
+        if supporters:
+            rows.append(("Beiträge von", "\n".join(f"{c.id}: {c.title}" for c in supporters)))
+        if g.replaces:
+            rows.append(("Führt fort", ", ".join(g.replaces)))
+        if g.sdgs:
+            rows.append(("SDGs", ", ".join(str(s) for s in g.sdgs)))
+        if g.description:
+            rows.append(("Beschreibung", g.description.strip()))
+        history = [r.model for r in project.revisions if any(x.id == g.id for x in r.model.goals)]
+        for revision in history:
+            old = next(x for x in revision.goals if x.id == g.id)
+            if old.title != g.title:
+                rows.append((f"Revision {revision.id}", old.title))
+        parts = [Rule(visible(g.title)), _table(rows)]
+        for indicator in g.indicators:
+            values = (
+                ", ".join(f"{v.year}: {german.number(v.value)}" for v in indicator.values)
+                or "noch keine Messwerte"
+            )
+            parts.append(_table([(f"Kennzahl {indicator.id}", f"{indicator.name} ({indicator.unit or 'ohne Einheit'})"),
+                                 ("  Ausgangswert", german.value("baseline", indicator.baseline)),
+                                 ("  Messwerte", values), ("  Zielwert", german.value("target", indicator.target))]))  # fmt: skip
+        table = Table(title=f"Schlüsselmaßnahmen ({len(measures)})", title_justify="left")
+        for column in ("ID", "Maßnahme", "Fachdienst", "Status", "Ampel"):
+            table.add_column(column)
+        for m in measures:
+            rating = (
+                f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" if m.rating else "–"
+            )
+            table.add_row(
+                visible(m.id),
+                visible(m.title),
+                visible(m.department),
+                config.status_name(m.status),
+                rating,
+            )
+        parts.append(table)
+        return Group(*parts)
+    ids = [g.model.id for g in project.goals] + [m.model.id for m in project.measures]
+    raise UNKNOWN_ID.stop(
+        f"Ein Ziel oder eine Maßnahme `{identifier}` gibt es nicht.",
+        suggest(identifier, ids),
+        usage=True,
+    )

@@ -1,0 +1,231 @@
+"""New files that are valid from the first save: `new measure`, `new goal`, `init`."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from ..findings import E, IsekError, Rule
+from ..model import Goal, GoalsFile, Measure
+from ..project import Project
+from ..resources import bundled_ci_dir, templates_dir
+from ..text import suggest
+from .atomic import EXISTS
+from .fmt import format_bytes
+from .style import model_text, to_node, yaml_reader, yaml_writer
+
+INVALID_ARGUMENT = Rule("ISEK094", "invalid-argument", E, "Ein Argument ist unzulässig.",
+                        "Argument korrigieren.",
+                        switchable=False, stops=True)  # fmt: skip
+
+MEASURE_SCHEMA: Final = "../../schemas/measure.schema.json"
+GOALS_SCHEMA: Final = "../../schemas/goals.schema.json"
+_RESERVED: Final = re.compile(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?")
+
+
+def file_stem(identifier: str) -> str:
+    """An id that is safe as a file name everywhere, or a stop error."""
+    if _RESERVED.fullmatch(identifier) or identifier.startswith("."):
+        raise INVALID_ARGUMENT.stop(
+            f"`{identifier}` taugt nicht als Dateiname.", "Eine andere ID wählen.", usage=True
+        )
+    return identifier
+
+
+def validated(model: type[Any], data: dict[str, Any]) -> Any:
+    """`data` as `model`, or a stop naming the first field in error."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise INVALID_ARGUMENT.stop(
+            f"Ungültige Angabe für `{field}`: {first['msg']}", usage=True
+        ) from None
+
+
+def _known_ids(project: Project) -> set[str]:
+    ids = {g.model.id for g in project.goals} | {m.model.id for m in project.measures}
+    ids |= {i.id for g in project.goals for i in g.model.indicators}
+    return ids
+
+
+def _refuse_taken(project: Project, identifier: str) -> None:
+    if identifier in _known_ids(project):
+        raise EXISTS.stop(
+            f"Die ID `{identifier}` ist schon vergeben.",
+            "IDs sind dauerhaft eindeutig; eine neue ID wählen.",
+        )
+
+
+def _must_exist(value: str, options: list[str], what: str) -> None:
+    if value not in options:
+        raise INVALID_ARGUMENT.stop(
+            f"{what} `{value}` gibt es nicht.", suggest(value, options), usage=True
+        )
+
+
+def new_measure(
+    project: Project,
+    identifier: str,
+    *,
+    title: str,
+    goals: list[str],
+    department: str,
+    status: str | None = None,
+) -> tuple[str, str]:
+    """(relative path, file text) of a new measure; every reference checked first."""
+    config = project.config
+    measure: Measure = validated(
+        Measure,
+        {"id": identifier, "title": title, "goals": goals, "department": department,
+         "status": status or config.status_ids()[0]},
+    )  # fmt: skip
+    file_stem(measure.id)
+    _refuse_taken(project, measure.id)
+    known_goals = [g.model.id for g in project.goals]
+    for goal in measure.goals:
+        _must_exist(goal, known_goals, "Das Ziel")
+    if config.departments is not None:
+        _must_exist(measure.department, list(config.departments), "Den Fachdienst")
+    _must_exist(measure.status, config.status_ids(), "Den Status")
+    return f"data/measures/{measure.id}.yaml", model_text(measure, schema=MEASURE_SCHEMA)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalPlacement:
+    path: str  # relative path of the goals file
+    text: str  # its complete new text
+    original: bytes | None  # its bytes before, None for a new file
+
+
+def new_goal(
+    project: Project,
+    root: Path,
+    identifier: str,
+    *,
+    title: str,
+    level: str,
+    product_area: str | None = None,
+    parent: str | None = None,
+    file: str | None = None,
+) -> GoalPlacement:
+    """The goals file that gets the new goal, appended at its end, comments kept."""
+    config = project.config
+    goal: Goal = validated(
+        Goal,
+        {
+            "id": identifier,
+            "title": title,
+            "level": level,
+            "product_area": product_area,
+            "parent": parent,
+        },
+    )
+    _refuse_taken(project, goal.id)
+    _must_exist(goal.level, [lv.id for lv in config.levels], "Die Ebene")
+    chosen = config.level(goal.level)
+    if chosen and chosen.requires_product_area and goal.product_area is None:
+        raise INVALID_ARGUMENT.stop(
+            f"Die Ebene „{chosen.name}“ verlangt einen Produktbereich.",
+            "--product-area angeben.",
+            usage=True,
+        )
+    if goal.product_area is not None and config.product_area_key(goal.product_area) is None:
+        _must_exist(goal.product_area, list(config.product_areas), "Den Produktbereich")
+    if goal.parent is not None:
+        _must_exist(goal.parent, [g.model.id for g in project.goals], "Das übergeordnete Ziel")
+    target = _goals_file(project, goal, file)
+    path = root / target
+    if not path.exists():
+        return GoalPlacement(target, model_text(GoalsFile(goals=[goal]), schema=GOALS_SCHEMA), None)
+    original = path.read_bytes()
+    tree = yaml_reader().load(original.decode("utf-8-sig"))
+    tree["goals"].append(to_node(goal, indent=2))
+    stream = io.StringIO()
+    yaml_writer().dump(tree, stream)
+    formatted = format_bytes(target, stream.getvalue().encode("utf-8"))
+    if formatted.output is None:
+        raise IsekError(formatted.problem) if formatted.problem else RuntimeError(target)
+    return GoalPlacement(target, formatted.output.decode("utf-8"), original)
+
+
+def _goals_file(project: Project, goal: Goal, file: str | None) -> str:
+    if file:
+        name = file if file.endswith((".yaml", ".yml")) else f"{file}.yaml"
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise INVALID_ARGUMENT.stop(f"`{file}` ist kein Dateiname in data/goals/.", usage=True)
+        return f"data/goals/{name}"
+    same_place = [
+        g.path
+        for g in project.goals
+        if g.model.level == goal.level and g.model.product_area == goal.product_area
+    ]
+    same_level = [g.path for g in project.goals if g.model.level == goal.level]
+    for candidates in (same_place, same_level):
+        if candidates:
+            return candidates[0]
+    return "data/goals/ziele.yaml"
+
+
+# --- init ----------------------------------------------------------------------------------
+
+CI_TARGETS: Final = {"github": ".github/workflows/isek.yml", "gitlab": ".gitlab-ci.yml"}
+_SAFE_NAME: Final = re.compile(r"^[^\n\r\t{}%#]{1,120}$")
+
+
+def init_files(municipality: str, ci: str) -> dict[str, str]:
+    """Every file of a new data repository (relative path -> text)."""
+    if not _SAFE_NAME.match(municipality):
+        raise INVALID_ARGUMENT.stop(
+            f"`{municipality[:60]}` taugt nicht als Name der Kommune.", usage=True
+        )
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir() / "init")), undefined=StrictUndefined,
+        keep_trailing_newline=True, autoescape=False,
+    )  # fmt: skip
+    context = {
+        "municipality": municipality,
+        "quoted": json.dumps(municipality, ensure_ascii=False),
+        "ci": ci,
+    }
+    config = env.get_template("isek.yaml.j2").render(context)
+    canonical = format_bytes("isek.yaml", config.encode("utf-8")).output
+    files = {
+        "isek.yaml": canonical.decode("utf-8") if canonical is not None else config,
+        "README.md": env.get_template("README.md.j2").render(context),
+        ".gitignore": "berichte/\n__pycache__/\n",
+        ".gitattributes": "*.yaml text eol=lf\n",
+        ".pre-commit-config.yaml": env.get_template("pre-commit-config.yaml.j2").render(context),
+        "data/goals/.gitkeep": "",
+        "data/measures/.gitkeep": "",
+        "data/revisions/.gitkeep": "",
+        "templates/.gitkeep": "",
+        ".vscode/settings.json": json.dumps(
+            {
+                "yaml.schemas": {
+                    "./schemas/isek.schema.json": "isek.yaml",
+                    "./schemas/goals.schema.json": "data/goals/*.yaml",
+                    "./schemas/measure.schema.json": "data/measures/*.yaml",
+                    "./schemas/revision.schema.json": "data/revisions/*.yaml",
+                },
+                "files.encoding": "utf8",
+                "files.eol": "\n",
+                "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2},
+            },
+            indent=2,
+        )
+        + "\n",
+    }
+    if ci in CI_TARGETS:
+        source = bundled_ci_dir() / ("github-workflow.yml" if ci == "github" else "gitlab-ci.yml")
+        files[CI_TARGETS[ci]] = source.read_text(encoding="utf-8")
+    return files

@@ -1,0 +1,334 @@
+"""The office's workflow: new, init, export, show, tree, and the pre-commit hooks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import yaml
+
+from ..conftest import ROOT, Run
+
+
+def test_new_measure_writes_a_valid_formatted_file(repo: Path, run: Run) -> None:
+    result = run("new", "measure", "M-2", "--title", "WLAN in Schulen", "--goal", "F1", "--goal", "L1",
+                 "--department", "FD 32", "--repo", repo)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (repo / "data" / "measures" / "M-2.yaml").read_text(encoding="utf-8")
+    assert text == (
+        "# yaml-language-server: $schema=../../schemas/measure.schema.json\n"
+        "id: M-2\ntitle: WLAN in Schulen\ngoals: [F1, L1]\ndepartment: FD 32\nstatus: geplant\n"
+    )
+    assert run("validate", "--repo", repo, "--strict").exit_code == 0
+    assert (
+        run("fmt", "--check", repo / "data" / "measures" / "M-2.yaml", "--repo", repo).exit_code
+        == 0
+    )
+
+
+def test_new_measure_refuses_taken_ids_and_suggests_the_nearest(repo: Path, run: Run) -> None:
+    taken = run(
+        "new",
+        "measure",
+        "F1",
+        "--title",
+        "x",
+        "--goal",
+        "F1",
+        "--department",
+        "FD 10",
+        "--repo",
+        repo,
+    )
+    assert taken.exit_code == 1 and "ISEK093" in taken.stderr
+    typo = run(
+        "new",
+        "measure",
+        "M-2",
+        "--title",
+        "x",
+        "--goal",
+        "F1",
+        "--department",
+        "FD 3",
+        "--repo",
+        repo,
+    )
+    assert typo.exit_code == 2 and "Meinten Sie `FD 32`?" in typo.stderr
+    goal = run(
+        "new",
+        "measure",
+        "M-2",
+        "--title",
+        "x",
+        "--goal",
+        "L2",
+        "--department",
+        "FD 10",
+        "--repo",
+        repo,
+    )
+    assert goal.exit_code == 2 and "L1" in goal.stderr
+    bad = run(
+        "new",
+        "measure",
+        "../evil",
+        "--title",
+        "x",
+        "--goal",
+        "F1",
+        "--department",
+        "FD 10",
+        "--repo",
+        repo,
+    )
+    assert bad.exit_code == 2
+    assert not (repo / "data" / "measures" / "M-2.yaml").exists()
+    assert not list(repo.parent.rglob("evil*"))
+
+
+def test_new_measure_without_options_and_without_terminal_is_a_usage_error(
+    repo: Path, run: Run
+) -> None:
+    result = run("new", "measure", "M-2", "--repo", repo)
+    assert result.exit_code == 2
+    assert "--title fehlt" in result.output
+
+
+def test_new_goal_appends_and_keeps_comments(repo: Path, run: Run) -> None:
+    goals = repo / "data" / "goals" / "ziele.yaml"
+    goals.write_text(
+        "# Ziele der Teststadt\n" + goals.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = run("new", "goal", "F2", "--title", "Bildung stärken", "--level", "fachziel", "--product-area", "2",
+                 "--parent", "L1", "--repo", repo)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = goals.read_text(encoding="utf-8")
+    assert text.startswith("# Ziele der Teststadt\n")
+    assert text.endswith(
+        "  - id: F2\n    title: Bildung stärken\n    level: fachziel\n    product_area: 2\n    parent: L1\n"
+    )
+    validated = run("validate", "--repo", repo, "--format", "json")
+    assert [f["code"] for f in json.loads(validated.stdout)["findings"]] == ["ISEK070"]
+
+
+def test_new_goal_checks_level_product_area_and_parent(repo: Path, run: Run) -> None:
+    missing_area = run("new", "goal", "F2", "--title", "x", "--level", "fachziel", "--repo", repo)
+    assert missing_area.exit_code == 2 and "Produktbereich" in missing_area.stderr
+    level = run(
+        "new",
+        "goal",
+        "F2",
+        "--title",
+        "x",
+        "--level",
+        "fachzeil",
+        "--product-area",
+        "1",
+        "--repo",
+        repo,
+    )
+    assert level.exit_code == 2 and "Meinten Sie `fachziel`?" in level.stderr
+    parent = run(
+        "new", "goal", "F2", "--title", "x", "--level", "leitziel", "--parent", "L9", "--repo", repo
+    )
+    assert parent.exit_code == 2
+
+
+def test_new_goal_into_a_new_file(repo: Path, run: Run) -> None:
+    result = run(
+        "new",
+        "goal",
+        "L2",
+        "--title",
+        "Klima schützen",
+        "--level",
+        "leitziel",
+        "--file",
+        "klima",
+        "--repo",
+        repo,
+    )
+    assert result.exit_code == 0
+    assert (
+        (repo / "data" / "goals" / "klima.yaml")
+        .read_text(encoding="utf-8")
+        .endswith("goals:\n  - id: L2\n    title: Klima schützen\n    level: leitziel\n")
+    )
+
+
+def test_init_creates_a_repository_that_validates(tmp_path: Path, run: Run) -> None:
+    target = tmp_path / "stadt"
+    result = run("init", target, "--municipality", "Hansestadt Lübeck", "--ci", "gitlab")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert names == [
+        ".gitattributes", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".vscode/settings.json",
+        "README.md", "data/goals/.gitkeep", "data/measures/.gitkeep", "data/revisions/.gitkeep", "isek.yaml",
+        "schemas/goals.schema.json", "schemas/isek.schema.json", "schemas/measure.schema.json",
+        "schemas/revision.schema.json", "templates/.gitkeep",
+    ]  # fmt: skip
+    assert run("validate", "--repo", target, "--strict").exit_code == 0
+    config = (target / "isek.yaml").read_text(encoding="utf-8")
+    assert "municipality: Hansestadt Lübeck\n" in config and config.count("#") > 20
+    assert run("fmt", "--check", "--repo", target).exit_code == 0, (
+        "the commented isek.yaml is already canonical"
+    )
+    settings = json.loads((target / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"]["./schemas/measure.schema.json"] == "data/measures/*.yaml"
+    assert "Merge Request" in (target / "README.md").read_text(encoding="utf-8")
+    again = run("init", target, "--municipality", "x")
+    assert again.exit_code == 1 and "ISEK093" in again.stderr
+
+
+def test_init_with_github_and_a_then_usable_repository(tmp_path: Path, run: Run) -> None:
+    target = tmp_path / "dorf"
+    assert (
+        run("init", target, "--municipality", "Gemeinde Süderbrarup", "--ci", "github").exit_code
+        == 0
+    )
+    assert (target / ".github" / "workflows" / "isek.yml").is_file()
+    assert (
+        run(
+            "new",
+            "goal",
+            "Z1",
+            "--title",
+            "Ortskern beleben",
+            "--level",
+            "gesamtstaedtisch",
+            "--repo",
+            target,
+        ).exit_code
+        == 0
+    )
+    assert (
+        run(
+            "new",
+            "measure",
+            "M-1",
+            "--title",
+            "Dorfplatz",
+            "--goal",
+            "Z1",
+            "--department",
+            "FD 10",
+            "--repo",
+            target,
+        ).exit_code
+        == 0
+    )
+    assert run("validate", "--repo", target, "--strict").exit_code == 0
+    assert run("report", "--repo", target, "--out", tmp_path / "berichte").exit_code == 0
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_export_csv_rows_columns_and_datapackage(example: Path, tmp_path: Path, run: Run) -> None:
+    out = tmp_path / "od"
+    assert run("export", "--repo", example, "--out", out).exit_code == 0
+    goals, measures = _csv(out / "goals.csv"), _csv(out / "measures.csv")
+    budget, values = _csv(out / "budget.csv"), _csv(out / "indicator_values.csv")
+    assert (len(goals), len(measures), len(budget), len(values)) == (31, 39, 32, 2)
+    assert list(budget[0]) == ["measure_id", "year", "kind", "amount"]
+    assert sum(float(row["amount"]) for row in budget) == 2_863_800
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["name"] == "isek-stadt-neumuenster"
+    assert package["licenses"][0]["name"] == "dl-de/by-2-0"
+    for resource in package["resources"]:
+        header = (out / resource["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert header == [field["name"] for field in resource["schema"]["fields"]], resource["name"]
+    dcat = json.loads((out / "dcat.jsonld").read_text(encoding="utf-8"))
+    assert dcat["dct:publisher"]["foaf:name"] == "Stadt Neumünster"
+    assert dcat["dcatde:politicalGeocodingURI"].endswith("/010040000000")
+    assert {d["dct:license"] for d in dcat["dcat:distribution"]} == {
+        "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+    }
+
+
+def test_export_json_is_the_same_data(example: Path, tmp_path: Path, run: Run) -> None:
+    assert run("export", "--repo", example, "--out", tmp_path / "c").exit_code == 0
+    assert (
+        run("export", "--repo", example, "--format", "json", "--out", tmp_path / "j").exit_code == 0
+    )
+    rows = json.loads((tmp_path / "j" / "budget.json").read_text(encoding="utf-8"))
+    assert len(rows) == len(_csv(tmp_path / "c" / "budget.csv"))
+    assert rows[0] == {
+        "measure_id": "DIGI-BUERGERPORTAL",
+        "year": 2021,
+        "kind": "aufwand",
+        "amount": 50000,
+    }
+
+
+def test_show_goal_and_measure(example: Path, run: Run) -> None:
+    goal = run("show", "KLIMA", "--repo", example)
+    assert goal.exit_code == 0
+    assert "Natürliche Lebensgrundlage sichern und klimaneutral werden" in goal.stdout
+    assert "Revision 2020" in goal.stdout and "Klimaschutz aktiv gestalten" in goal.stdout
+    assert "DIGI-EAKTE" in goal.stdout
+    measure = run("show", "DIGI-PROJEKTLEITUNG", "--repo", example)
+    assert "Haushaltsansätze" in measure.stdout and "376.200 €" in measure.stdout
+    assert "28.10.2020" in measure.stdout
+    unknown = run("show", "KLIMAA", "--repo", example)
+    assert unknown.exit_code == 2 and "Meinten Sie `KLIMA`?" in unknown.stderr
+
+
+def test_tree_shows_hierarchy_and_counts(example: Path, run: Run) -> None:
+    result = run("tree", "--repo", example)
+    assert result.exit_code == 0
+    assert "Produktbereich 1: Zentrale Verwaltung" in result.stdout
+    assert "PB1-DIGITALISIERUNG Digitalisierung gestalten (23 Maßnahmen" in result.stdout
+    assert "31 Ziele, 39 Maßnahmen" in result.stdout
+
+
+def test_pre_commit_hook_manifest() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    by_id = {hook["id"]: hook for hook in hooks}
+    assert set(by_id) == {"isekctl-validate", "isekctl-fmt"}
+    for hook in hooks:
+        assert {"id", "name", "entry", "language"} <= set(hook)
+        assert hook["entry"].split()[0] == "isekctl"
+    assert by_id["isekctl-validate"]["pass_filenames"] is False
+
+
+def test_ci_templates_parse_and_fetch_the_target_branch() -> None:
+    github = yaml.safe_load((ROOT / "ci" / "github-workflow.yml").read_text(encoding="utf-8"))
+    steps = github["jobs"]["pruefen"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    assert any("diff" in step.get("run", "") for step in steps)
+    gitlab = yaml.safe_load((ROOT / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    assert (
+        gitlab["validate"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    )
+    assert any("--format md" in line for line in gitlab["synopse"]["script"])
+
+
+def test_new_measure_asks_for_each_field_on_a_terminal(repo: Path, run: Run, monkeypatch) -> None:
+    import isekctl.cli.office
+
+    monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
+    answers = "M-7\nBürgerbüro digital\nF1, L1\nFD 32\n"
+    result = run("new", "measure", "--repo", repo, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Titel:" in result.output and "Ziele (IDs, mit Komma getrennt):" in result.output
+    text = (repo / "data" / "measures" / "M-7.yaml").read_text(encoding="utf-8")
+    assert "title: Bürgerbüro digital\ngoals: [F1, L1]\ndepartment: FD 32\n" in text
+
+
+def test_new_goal_asks_for_the_product_area_when_the_level_needs_one(
+    repo: Path, run: Run, monkeypatch
+) -> None:
+    import isekctl.cli.office
+
+    monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
+    result = run("new", "goal", "--repo", repo, input="F5\nSchulen sanieren\nfachziel\n02\n")
+    assert result.exit_code == 0, result.output
+    assert "product_area: '02'" in (repo / "data" / "goals" / "ziele.yaml").read_text(
+        encoding="utf-8"
+    )
