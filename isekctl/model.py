@@ -248,12 +248,16 @@ class OpenData(Model):
     contact_email: SingleLine | None = None
     license: SingleLine = "dl-de/by-2-0"
     ars: SingleLine | None = None  # amtlicher Regionalschlüssel, for the geocoding URI
+    base_url: SingleLine | None = None  # where the published export lives (absolute access URLs)
+    contributor_id: SingleLine | None = None  # dcatde:contributorID of the publishing body
 
 
 _STATUS_LABELS: Final = {
     "verzoegert": "verzögert",
     "zurueckgestellt": "zurückgestellt",
 }
+# Words that mean "done" in the status vocabularies of German administrations.
+DONE_WORDS: Final = ("abgeschlossen", "erledigt", "umgesetzt", "beendet", "fertiggestellt")
 
 
 class Config(Model):
@@ -265,15 +269,23 @@ class Config(Model):
     departments: dict[Key, SingleLine] | None = None
     themes: Themes | None = None
     statuses: Annotated[list[Key | Status], Field(min_length=1)] = list(DEFAULT_STATUSES)
-    done_statuses: list[Key] = ["abgeschlossen"]
+    done_statuses: list[Key] | None = None  # None: inferred from `statuses` (see `done`)
+    department_areas: dict[Key, Key] = {}  # department -> product area of its measures
     resolution_pattern: SingleLine = DEFAULT_RESOLUTION_PATTERN
     resolution_url: SingleLine | None = None
     stale_after_months: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=120)] = 6
+    planning_horizon: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=20)] = 3
     open_data: OpenData = OpenData()
     checks: dict[Key, Literal["error", "warning", "off"]] = {}
 
     def status_ids(self) -> list[str]:
         return [item if isinstance(item, str) else item.id for item in self.statuses]
+
+    def done(self) -> list[str]:
+        """The statuses that count as done: as configured, else the well-known words present."""
+        if self.done_statuses is not None:
+            return list(self.done_statuses)
+        return [s for s in self.status_ids() if s.casefold() in DONE_WORDS]
 
     def status_name(self, status: str) -> str:
         for item in self.statuses:
@@ -314,13 +326,17 @@ class Target(Model):
 
 
 class Indicator(Model):
-    """A Kennzahl: baseline, target and measured values per year."""
+    """A Kennzahl: baseline, target, the planned value per year (Soll) and measured values (Ist)."""
 
     id: Id
     name: SingleLine
     unit: SingleLine | None = None
+    definition: Text | None = None
+    source: SingleLine | None = None
+    sdg_indicator: SingleLine | None = None  # id in the "SDG-Indikatoren für Kommunen" portal
     baseline: Observation | None = None
     target: Target | None = None
+    target_path: list[Observation] = []  # Soll per year on the way to the target
     values: list[Observation] = []
 
 
@@ -333,6 +349,7 @@ class Goal(Model):
     contributes_to: list[Id] = []
     replaces: list[Id] = []
     description: Text | None = None
+    rationale: Text | None = None  # the administration's Begründung of a proposed change
     sdgs: list[Sdg] = []
     themes: list[Key] = []
     indicators: list[Indicator] = []
@@ -346,9 +363,42 @@ class GoalsFile(Model):
 
 
 class BudgetLine(Model):
+    """A Haushaltsansatz of one year and kind, with the Ist where it is known."""
+
     year: Year
     kind: Literal["investition", "aufwand", "personal"]
     amount: Amount
+    actual: Amount | None = None
+
+
+def _resolution_record(value: Any) -> Any:
+    if (
+        isinstance(value, dict)
+        and not value.get("number")
+        and not (value.get("body") and value.get("date"))
+    ):
+        raise PydanticCustomError(
+            "isek_resolution",
+            "Ein Beschluss ohne Drucksachennummer braucht `body` (Gremium) und `date`",
+        )
+    return value
+
+
+class Resolution(Model):
+    """A council decision as a record: a paper number, or the body and date that decided."""
+
+    number: SingleLine | None = None
+    body: SingleLine | None = None
+    date: Date | None = None
+    title: SingleLine | None = None
+    url: SingleLine | None = None
+
+    def __str__(self) -> str:
+        """The paper number, else 'Ratsversammlung, 14.11.2023' (how a paper is cited)."""
+        if self.number:
+            return self.number
+        day = f"{self.date.day:02d}.{self.date.month:02d}.{self.date.year}" if self.date else ""
+        return ", ".join(part for part in (self.body, day) if part)
 
 
 class StatusReport(Model):
@@ -362,6 +412,7 @@ class Measure(Model):
     title: SingleLine
     goals: Annotated[list[Id], Field(min_length=1)]
     department: Key
+    decided_by: Literal["selbstverwaltung", "verwaltung"] | None = None
     status: Key
     rating: Literal["gruen", "gelb", "rot"] | None = None
     rating_reason: Text | None = None
@@ -369,8 +420,10 @@ class Measure(Model):
     start: Partial | None = None
     end: Partial | None = None
     description: Text | None = None
+    product_area: Key | None = None  # overrides the area found from product, department, goal
+    product: SingleLine | None = None  # Produkt number of the Produktrahmen, e.g. 1.1.1.01
     budget: list[BudgetLine] = []
-    resolutions: list[SingleLine] = []
+    resolutions: list[SingleLine | Annotated[Resolution, BeforeValidator(_resolution_record)]] = []
     sdgs: list[Sdg] = []
     themes: list[Key] = []
     reports: list[StatusReport] = []
@@ -390,6 +443,7 @@ class Revision(Model):
     resolution: SingleLine | None = None
     budget_years: list[Year] = []
     goals: list[Goal] = []
+    measures: list[Measure] | None = None  # the measures confirmed with the goal system
 
 
 def model_in(annotation: Any) -> type[BaseModel] | None:

@@ -55,10 +55,17 @@ def check_config(ctx: Context) -> Iterator[Finding]:
                 f"Umstellen lassen sich die Codes ab {switchable[0]} (siehe docs/checks.md).",
             )
     statuses = set(config.status_ids())
-    for i, done in enumerate(config.done_statuses):
+    for i, done in enumerate(config.done_statuses or []):
         if done not in statuses:
             yield CONFIG.at(
                 item.at("done_statuses", i),
                 f"`{done}` steht nicht in `statuses`.",
                 suggest(done, list(statuses)),
             )
+    if config.done_statuses is None and not config.done():
+        yield CONFIG.at(
+            item.at("statuses"),
+            "Kein Status in `statuses` gilt als erledigt; so ist keine Maßnahme je fertig.",
+            "In isek.yaml ergänzen, welche Status erledigt bedeuten, z. B. "
+            f"`done_statuses: [{config.status_ids()[-1]}]`.",
+        )

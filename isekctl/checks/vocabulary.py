@@ -134,10 +134,14 @@ def check_resolutions(ctx: Context) -> Iterator[Finding]:
     hint = f"Format laut isek.yaml: {ctx.config.resolution_pattern} (z. B. 0503/2018/DS)."
     for measure in ctx.project.measures:
         for i, paper in enumerate(measure.model.resolutions):
-            if not matches(paper):
+            number = paper if isinstance(paper, str) else paper.number
+            where: tuple[str | int, ...] = (
+                ("resolutions", i) if isinstance(paper, str) else ("resolutions", i, "number")
+            )
+            if number is not None and not matches(number):
                 yield RESOLUTION_PATTERN.at(
-                    measure.at("resolutions", i),
-                    f"`{paper}` ist keine gültige Drucksachennummer.",
+                    measure.at(*where),
+                    f"`{number}` ist keine gültige Drucksachennummer.",
                     hint,
                 )
     for revision in ctx.project.revisions:

@@ -173,7 +173,7 @@ class Builder:
         return f"Produktbereich {key}: {self.area_names.get(key, key)}"
 
     def measure_view(self, measure: Measure) -> MeasureView:
-        done = measure.status in self.config.done_statuses
+        done = measure.status in self.config.done()
         latest = measure.reports[-1] if measure.reports else None
         areas = [
             self.area_of(self.goals[g])

@@ -112,7 +112,7 @@ def show(project: Project, identifier: str) -> RenderableType:
             ("Zeitraum", " bis ".join(p for p in ((m.start.german() if m.start else ""), (m.end.german() if m.end else "")) if p) or "–"),
         ]  # fmt: skip
         if m.resolutions:
-            rows.append(("Drucksachen", ", ".join(m.resolutions)))
+            rows.append(("Drucksachen", ", ".join(str(r) for r in m.resolutions)))
         if m.description:
             rows.append(("Beschreibung", m.description.strip()))
         parts: list[Any] = [Rule(visible(m.title)), _table(rows)]
