@@ -163,7 +163,7 @@ def init(
     """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
     from ..publishing.schemas import write_schemas
     from ..writing.atomic import EXISTS, write_text
-    from ..writing.scaffold import init_files
+    from ..writing.init import init_files
 
     if (directory / "isek.yaml").exists() or (directory / "data").exists():
         raise EXISTS.stop(

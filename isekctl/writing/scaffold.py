@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,6 @@ from pydantic import ValidationError
 from ..findings import E, IsekError, Rule
 from ..model import Goal, GoalsFile, Measure
 from ..project import Project
-from ..resources import bundled_ci_dir, templates_dir
 from ..text import suggest
 from .atomic import EXISTS
 from .fmt import format_bytes
@@ -172,60 +170,3 @@ def _goals_file(project: Project, goal: Goal, file: str | None) -> str:
         if candidates:
             return candidates[0]
     return "data/goals/ziele.yaml"
-
-
-# --- init ----------------------------------------------------------------------------------
-
-CI_TARGETS: Final = {"github": ".github/workflows/isek.yml", "gitlab": ".gitlab-ci.yml"}
-_SAFE_NAME: Final = re.compile(r"^[^\n\r\t{}%#]{1,120}$")
-
-
-def init_files(municipality: str, ci: str) -> dict[str, str]:
-    """Every file of a new data repository (relative path -> text)."""
-    if not _SAFE_NAME.match(municipality):
-        raise INVALID_ARGUMENT.stop(
-            f"`{municipality[:60]}` taugt nicht als Name der Kommune.", usage=True
-        )
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    env = Environment(
-        loader=FileSystemLoader(str(templates_dir() / "init")), undefined=StrictUndefined,
-        keep_trailing_newline=True, autoescape=False,
-    )  # fmt: skip
-    context = {
-        "municipality": municipality,
-        "quoted": json.dumps(municipality, ensure_ascii=False),
-        "ci": ci,
-    }
-    config = env.get_template("isek.yaml.j2").render(context)
-    canonical = format_bytes("isek.yaml", config.encode("utf-8")).output
-    files = {
-        "isek.yaml": canonical.decode("utf-8") if canonical is not None else config,
-        "README.md": env.get_template("README.md.j2").render(context),
-        ".gitignore": "berichte/\n__pycache__/\n",
-        ".gitattributes": "*.yaml text eol=lf\n",
-        ".pre-commit-config.yaml": env.get_template("pre-commit-config.yaml.j2").render(context),
-        "data/goals/.gitkeep": "",
-        "data/measures/.gitkeep": "",
-        "data/revisions/.gitkeep": "",
-        "templates/.gitkeep": "",
-        ".vscode/settings.json": json.dumps(
-            {
-                "yaml.schemas": {
-                    "./schemas/isek.schema.json": "isek.yaml",
-                    "./schemas/goals.schema.json": "data/goals/*.yaml",
-                    "./schemas/measure.schema.json": "data/measures/*.yaml",
-                    "./schemas/revision.schema.json": "data/revisions/*.yaml",
-                },
-                "files.encoding": "utf8",
-                "files.eol": "\n",
-                "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2},
-            },
-            indent=2,
-        )
-        + "\n",
-    }
-    if ci in CI_TARGETS:
-        source = bundled_ci_dir() / ("github-workflow.yml" if ci == "github" else "gitlab-ci.yml")
-        files[CI_TARGETS[ci]] = source.read_text(encoding="utf-8")
-    return files
