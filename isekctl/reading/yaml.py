@@ -21,7 +21,7 @@ from ..checks.text import raw_text_findings
 from ..findings import E, Finding, Location, Rule
 from ..project import PathKey, Position, Tables, locate
 
-MAX_BYTES: Final = 1 << 20
+MAX_BYTES: Final = 512 * 1024  # a measure file has ~2 KB, a large revision ~200 KB
 MAX_DEPTH: Final = 30
 MAX_NODES: Final = 100_000
 
@@ -74,7 +74,7 @@ DUPLICATE_KEY = Rule(
     switchable=False,
 )
 LIMITS = Rule("ISEK007", "limits", E, "Datei zu groß oder zu tief verschachtelt.",
-              "Datei aufteilen (höchstens 1 MiB, 30 Ebenen).", switchable=False)  # fmt: skip
+              "Datei aufteilen (höchstens 512 KiB, 30 Ebenen, 100 000 Einträge).", switchable=False)  # fmt: skip
 
 _NULLS: Final = frozenset(("", "~", "null", "Null", "NULL"))
 _BAD_INDENT: Final = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
@@ -109,16 +109,21 @@ def _line_col(text: str, offset: int) -> Position:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def too_large(path: str) -> Finding:
+    """The finding for a file over `MAX_BYTES` (which is then not parsed at all)."""
+    return LIMITS.at(
+        Location(path, 1, 1),
+        f"Die Datei ist größer als {MAX_BYTES // 1024} KiB, die Grenze für eine Datendatei; "
+        "sie wird nicht gelesen.",
+        "Große Texte gehören nicht in eine Datendatei; die Datei aufteilen "
+        "(z. B. eine Maßnahme je Datei) oder lange Texte kürzen.",
+    )
+
+
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
     """Bytes to text: strict UTF-8 (a leading BOM is allowed), nothing else."""
     if len(raw) > MAX_BYTES:
-        return None, [
-            LIMITS.at(
-                Location(path, 1, 1),
-                f"Die Datei ist größer als {MAX_BYTES // 1024} KiB; erlaubt ist 1 MiB.",
-                "Große Texte gehören nicht in eine Datendatei; Datei aufteilen.",
-            )
-        ]
+        return None, [too_large(path)]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [
             ENCODING.at(
@@ -485,6 +490,8 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
             documents += 1
             if documents > 1 or event.version is not None or event.tags:
                 raise _Retry
+    if nodes > MAX_NODES:  # the item limit for flat lists too (checked once, not per scalar)
+        raise _Retry
     if documents == 0 or root is None:
         return None
     return Document(root, untidy=untidy or not _is_nfc(text))

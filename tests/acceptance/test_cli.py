@@ -132,11 +132,11 @@ def test_internal_error_is_one_line_and_exit_3(
         run("validate", "--repo", repo, "--debug")
 
 
-def test_without_repository_the_bundled_example_is_used(
+def test_the_bundled_example_runs_only_when_asked_for(
     tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("validate")
+    result = run("validate", "--example")
     assert result.exit_code == 0
     assert "mitgelieferte Beispiel" in result.stderr
     assert result.stdout.startswith("✔ Keine Befunde")
