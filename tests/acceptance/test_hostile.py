@@ -4,6 +4,7 @@ crash nor mislead (issue 9)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -322,3 +323,41 @@ def test_a_closed_pipe_is_a_quiet_exit_and_all_files_are_written(tmp_path: Path)
         done = _closed_pipe(args, broken)
         assert done.returncode == code, (args, done.stderr)
         assert b"Interner Fehler" not in done.stderr and b"Traceback" not in done.stderr
+
+
+# --- the YAML test suite through the commands -------------------------------------------
+
+SUITE = Path(__file__).resolve().parent.parent / "yaml_suite"
+
+
+def test_no_yaml_suite_case_crashes_a_read_only_command(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All 402 cases as measure files of one repository: validate, diff and report."""
+    suite = build_repo(tmp_path / "suite")
+    invalid, originals = set(), {}
+    for case in sorted(p.parent for p in SUITE.glob("**/in.yaml")):
+        name = case.relative_to(SUITE).as_posix().replace("/", "-")
+        target = suite / "data" / "measures" / f"Y-{name}.yaml"
+        shutil.copyfile(case / "in.yaml", target)
+        originals[target] = target.read_bytes()
+        if (case / "error").exists():
+            invalid.add(f"data/measures/Y-{name}.yaml")
+    monkeypatch.chdir(suite)
+    result = run("validate", "--format", "json", "--no-cache")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    with_errors = {f["path"] for f in findings if f["severity"] == "error"}
+    assert invalid <= with_errors, sorted(invalid - with_errors)
+    for args in (
+        ("diff", "2024"),
+        ("diff", "2024", "--format", "md"),
+        ("diff", str(tmp_path / "suite"), str(build_repo(tmp_path / "base")), "--format", "json"),
+        ("report", "--format", "md", "--out", str(tmp_path / "berichte")),
+        ("export", "--out", str(tmp_path / "opendata")),
+        ("tree",),
+    ):
+        done = run(*args)
+        assert done.exit_code in (0, 1), (args, done.output[-2000:])
+        assert "Interner Fehler" not in done.output
+    assert all(path.read_bytes() == raw for path, raw in originals.items())
