@@ -361,3 +361,20 @@ def test_no_yaml_suite_case_crashes_a_read_only_command(
         assert done.exit_code in (0, 1), (args, done.output[-2000:])
         assert "Interner Fehler" not in done.output
     assert all(path.read_bytes() == raw for path, raw in originals.items())
+
+
+def test_a_goal_cycle_is_reported_at_the_link_that_closes_it(tmp_path: Path, run: Run) -> None:
+    repo = build_repo(tmp_path / "repo")
+    (repo / "data" / "goals" / "ziele.yaml").write_text(
+        "goals:\n"
+        "  - id: L1\n    title: Verwaltung zukunftsfähig gestalten\n    level: leitziel\n"
+        "  - id: F1\n    title: Digitalisierung gestalten\n    level: fachziel\n"
+        "    product_area: 1\n    parent: F2\n"
+        "  - id: F2\n    title: Klima schützen\n    level: fachziel\n"
+        "    product_area: 1\n    parent: L1\n    contributes_to: [L1, F1]\n",
+        encoding="utf-8",
+    )
+    result = run("validate", "--repo", repo, "--format", "json")
+    cycles = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "ISEK030"]
+    assert [(f["line"], f["col"]) for f in cycles] == [(15, 26)], cycles  # the `F1` of F2
+    assert "F1 → F2 → F1" in cycles[0]["message"]
