@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import git
@@ -244,9 +245,9 @@ def odd_names(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(
     "args",
-    [*READ_COMMANDS, ("diff", "2024"), ("new", "goal", "L7", "--title", "x", "--level",
-                                        "leitziel")],
-    ids=lambda a: "-".join(a[:2]),
+    [*READ_COMMANDS, ("diff", "2024"), ("fmt",), ("revision", "freeze", "2031"),
+     ("new", "goal", "L7", "--title", "x", "--level", "leitziel")],
+    ids=lambda a: "-".join(a[:3]),
 )  # fmt: skip
 def test_odd_file_names_are_findings_not_crashes(
     args: tuple[str, ...], odd_names: Path, run: Run, monkeypatch: pytest.MonkeyPatch
@@ -378,3 +379,19 @@ def test_a_goal_cycle_is_reported_at_the_link_that_closes_it(tmp_path: Path, run
     cycles = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "ISEK030"]
     assert [(f["line"], f["col"]) for f in cycles] == [(15, 26)], cycles  # the `F1` of F2
     assert "F1 → F2 → F1" in cycles[0]["message"]
+
+
+def test_a_file_of_one_megabyte_is_refused_by_the_documented_limit(
+    tmp_path: Path, run: Run
+) -> None:
+    repo = build_repo(tmp_path / "repo")
+    big = repo / "data" / "goals" / "gross.yaml"
+    big.write_text("goals: [" + "F1," * 333_332 + "F1]\n", encoding="utf-8")
+    assert big.stat().st_size >= 1_000_000
+    for args in (("validate", "--format", "json"), ("fmt", "--check")):
+        started = time.perf_counter()
+        result = run(*args, "--repo", repo)
+        assert time.perf_counter() - started < 10
+        assert result.exit_code == 1
+        assert "data/goals/gross.yaml" in result.output and "ISEK007" in result.output
+        assert "512 KiB" in result.output
