@@ -422,5 +422,6 @@ def open_directory(path: Path) -> Directory:
             f"Das Verzeichnis {path} gibt es nicht.",
             "Mit --repo auf das Datenrepository zeigen.",
             str(path),
+            usage=True,
         )
     return Directory(path)

@@ -691,7 +691,7 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
 _DQ_OPEN: Final = re.compile(r'^[^"\n]*"[^"\n]*(?:"[^"\n]*"[^"\n]*)*$', re.MULTILINE)
 _SQ_OPEN: Final = re.compile(r"^[^'\n]*'[^'\n]*(?:'[^'\n]*'[^'\n]*)*$", re.MULTILINE)
 _LONE_DASH: Final = re.compile(r"[\[{,][ \t]*-[ \t]*[,\]}]")
-_BLOCK_BLANK: Final = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n +\n")
+_BLOCK_BLANK: Final = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n(?: *\n)*? +\n")
 
 
 def _suspicious(text: str) -> bool:
@@ -700,8 +700,8 @@ def _suspicious(text: str) -> bool:
     Single-character membership tests and `find` loops; a regex only for files that
     have the character it is about. Most files answer in a few microseconds.
     """
-    hash_at = text.find("#")
-    while hash_at > 0:  # "…"#, ]#, ,#, |#: glued to a value; `value #`: cuts a plain value
+    hash_at = text.find("#", 1)
+    while hash_at != -1:  # "…"#, ]#, ,#, |#: glued to a value; `value #`: cuts a plain value
         before = text[hash_at - 1]
         if before in "\"']},|>+-0123456789" or (
             before == " " and hash_at > 1 and text[hash_at - 2] not in " \t\n"

@@ -111,7 +111,7 @@ def test_usage_errors_exit_2(repo: Path, run: Run) -> None:
 
 def test_missing_repository_is_a_finding_not_a_traceback(tmp_path: Path, run: Run) -> None:
     result = run("validate", "--repo", tmp_path / "nirgends")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an unusable argument, like a folder that is no repository
     assert "ISEK090" in result.stderr
     assert "Traceback" not in result.output
 

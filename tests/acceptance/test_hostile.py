@@ -202,6 +202,8 @@ def test_ci_outside_a_git_repository_is_refused_too(
 def test_repo_option_must_point_at_a_data_repository(tmp_path: Path, run: Run) -> None:
     result = run("validate", "--repo", tmp_path)
     assert result.exit_code == 2 and "kein ISEK-Datenrepository" in result.stderr
+    missing = run("validate", "--repo", tmp_path / "fehlt")
+    assert missing.exit_code == 2 and "gibt es nicht" in missing.stderr
 
 
 def test_example_flag_reads_the_example_and_never_writes_it(

@@ -170,6 +170,7 @@ def test_a_url_in_a_flow_mapping_is_explained() -> None:
         "title: Sanierung #1 Marktplatz\n",
         "sdgs:\n  - 9 #C14\n",
         "text: mehrzeiliger\n  Wert #2\n",
+        "# yaml-language-server: $schema=../../schemas/measure.schema.json\ntitle: Sanierung #1\n",
     ],
 )
 def test_a_comment_that_cuts_a_plain_value_is_a_warning(text: str) -> None:
