@@ -691,7 +691,7 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
 _DQ_OPEN: Final = re.compile(r'^[^"\n]*"[^"\n]*(?:"[^"\n]*"[^"\n]*)*$', re.MULTILINE)
 _SQ_OPEN: Final = re.compile(r"^[^'\n]*'[^'\n]*(?:'[^'\n]*'[^'\n]*)*$", re.MULTILINE)
 _LONE_DASH: Final = re.compile(r"[\[{,][ \t]*-[ \t]*[,\]}]")
-_BLOCK_BLANK: Final = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n(?: *\n)*? +\n")
+_BLOCK_BLANK: Final = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?\r?\n(?: *\r?\n)*? +\r?\n")
 
 
 def _suspicious(text: str) -> bool:
@@ -725,7 +725,7 @@ def _suspicious(text: str) -> bool:
         return True
     if "'" in text and _SQ_OPEN.search(text):
         return True
-    return " \n" in text and _BLOCK_BLANK.search(text) is not None
+    return (" \n" in text or " \r" in text) and _BLOCK_BLANK.search(text) is not None
 
 
 _GLUED_HASH: Final = re.compile(r"""(?<=["'\]},])\#|[|>][-+0-9]*\#""")
@@ -820,8 +820,7 @@ def _lenient_findings(text: str, path: str) -> list[Finding]:
     except Exception:  # pragma: no cover - the file was just parsed without error
         return []
     found: list[Finding] = []
-    ends = [*layout.starts[1:], len(text) + 1]
-    lines = [text[start : end - 1] for start, end in zip(layout.starts, ends, strict=True)]
+    lines = _BREAK.split(text)  # one entry per line of layout.starts, without the line break
 
     def at(offset: int) -> Location:
         return Location(path, *layout.position(offset))
@@ -888,14 +887,16 @@ def _lenient_findings(text: str, path: str) -> list[Finding]:
         value = layout.plain_ends.get(match.start())
         if value is None:
             continue
-        rest = lines[layout.position(match.end())[0] - 1][layout.position(match.end())[1] - 2 :]
+        line, col = layout.position(match.end() - 1)
+        rest = lines[line - 1][col - 1 :].rstrip()
         rest = rest if len(rest) <= 40 else rest[:39] + "…"
+        shown = value if len(value) <= 40 else value[:39] + "…"
         found.append(COMMENT_IN_VALUE.at(
-            at(match.end() - 1),
-            f"`{rest}` ist ein Kommentar: YAML liest ` #` als dessen Beginn, der Wert ist nur "
-            f"„{value if len(value) <= 40 else value[:39] + '…'}“.",
-            f'Gehört `{rest}` zum Text, den ganzen Wert in Anführungszeichen setzen: "{value} {rest}". '
-            "Ist es ein Kommentar, ihn mit zwei Leerzeichen absetzen.",
+            Location(path, line, col),
+            f"`{rest}` ist ein Kommentar: YAML liest ` #` als dessen Beginn, "
+            + (f"der Wert ist nur „{shown}“." if value else "der Wert bleibt leer."),
+            f'Gehört `{rest}` zum Text, den ganzen Wert in Anführungszeichen setzen: '
+            f'"{(value + " " + rest).strip()}". Ist es ein Kommentar, ihn mit zwei Leerzeichen absetzen.',
         ))  # fmt: skip
     return found
 
