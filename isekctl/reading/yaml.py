@@ -355,12 +355,14 @@ def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
     in_flow = "flow" in context or any(b in source[: max(col, 1)] for b in "[{")
     if specific:
         pass
-    elif in_flow and _URL.search(source):
+    elif in_flow and (url := _URL.search(source)):
+        written = re.match(r"[^\s,\]}]*", source[url.start() :])
+        address = written[0] if written else "https://example.org"
         message = "Adresse (URL) ohne Anführungszeichen in `{ … }` oder `[ … ]`"
         hint = (
-            "In `{ }` muss eine Adresse in Anführungszeichen stehen: "
-            '`{ url: "https://example.org" }` – libyaml liest den Doppelpunkt in `https://` '
-            "sonst als Trennzeichen, andere YAML-Programme lesen es als Text."
+            f'In `{{ }}` muss eine Adresse in Anführungszeichen stehen: "{address}" – libyaml '
+            f"liest den Doppelpunkt in `{url[0]}` sonst als Trennzeichen, andere YAML-Programme "
+            "lesen es als Text."
         )
     elif in_flow and "?" in source[:col]:
         message = "Fragezeichen in einem Text in `[ … ]` oder `{ … }`"
