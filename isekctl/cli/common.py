@@ -7,6 +7,7 @@ the commands, so `isekctl --help` loads no YAML, template or git library.
 from __future__ import annotations
 
 import contextvars
+import errno
 import functools
 import inspect
 import io
@@ -208,7 +209,10 @@ class _PipeSafe(io.RawIOBase):
             try:
                 self._target.write(data)
                 self._target.flush()
-            except BrokenPipeError:
+            except OSError as exc:
+                # EPIPE; Windows reports a pipe closed by its reader as EINVAL
+                if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EINVAL:
+                    raise
                 self.broken = True
                 _silence(self._target)
         return size
