@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal
@@ -79,10 +80,33 @@ def _flag(value: Any) -> bool:
     )
 
 
+def _ascii_digits(text: str, error_type: str) -> None:
+    """Refuse digits other than 0–9 (Arabic-Indic `٢٠٢٠`, full-width `２０２０` …).
+
+    Python reads them as numbers (`int("٢٠٢٠") == 2020`), other tools and readers of
+    the file don't; the error names the number as it should be written.
+    """
+    if text.isascii():
+        return
+    fixed = "".join(
+        c if c.isascii() or unicodedata.decimal(c, None) is None else str(unicodedata.decimal(c))
+        for c in text
+    )
+    if fixed != text:
+        raise PydanticCustomError(
+            error_type,
+            "`{v}` enthält Ziffern, die nicht die gewöhnlichen Ziffern 0–9 sind (etwa "
+            "arabisch-indische oder Vollbreiten-Ziffern) – gemeint ist wohl {fix}",
+            {"v": text, "fix": fixed},
+        )
+
+
 def _integer(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value):
+    if isinstance(value, str):
+        _ascii_digits(value, "int_type")
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value):
         return int(value)
     raise PydanticCustomError(
         "int_type", "Ganze Zahl erwartet, gefunden: {kind}", {"kind": _kind(value)}
@@ -111,9 +135,10 @@ def _number(value: Any) -> Decimal:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(str(value))
     text = _text(value)
-    if re.fullmatch(r"-?\d{1,15}(\.\d{1,6})?", text):
+    _ascii_digits(text, "decimal_type")
+    if re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,6})?", text):
         return Decimal(text)
-    if re.fullmatch(r"-?\d+,\d+", text):
+    if re.fullmatch(r"-?[0-9]+,[0-9]+", text):
         raise PydanticCustomError(
             "decimal_type",
             "`{v}`: Dezimalpunkt statt Komma schreiben ({fix})",
@@ -130,16 +155,17 @@ def _amount(value: Any) -> Decimal:
         text = str(value)
     else:
         text = _text(value).strip()
+    _ascii_digits(text, "isek_amount")
     negative = text.startswith("-")
     digits = text.lstrip("-")
-    if re.fullmatch(r"\d{1,12}(\.\d{1,2})?", digits):
+    if re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,2})?", digits):
         if negative:
             raise PydanticCustomError("isek_negative", "Der Betrag {v} € ist negativ", {"v": text})
         return Decimal(digits)
-    if re.fullmatch(r"\d{1,3}([.,' _]\d{3})+([,.]\d{1,2})?", digits) or re.fullmatch(
-        r"\d+,\d{1,2}", digits
+    if re.fullmatch(r"[0-9]{1,3}([.,' _][0-9]{3})+([,.][0-9]{1,2})?", digits) or re.fullmatch(
+        r"[0-9]+,[0-9]{1,2}", digits
     ):
-        whole = re.sub(r"[.,' _](\d{3})", r"\1", digits).replace(",", ".")
+        whole = re.sub(r"[.,' _]([0-9]{3})", r"\1", digits).replace(",", ".")
         raise PydanticCustomError(
             "isek_amount",
             "`{v}` ist kein Betrag in Euro: Tausenderpunkte weglassen, Cent mit Punkt – meinten Sie {fix}?",
@@ -154,6 +180,7 @@ def _partial_date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _text(value)
+    _ascii_digits(text, "isek_date")
     try:
         return PartialDate.parse(text)
     except ValueError as exc:
@@ -163,6 +190,7 @@ def _partial_date(value: Any) -> PartialDate:
 def _date(value: Any) -> date:
     if isinstance(value, date):
         return value
+    _ascii_digits(_text(value), "isek_date")
     try:
         return parse_date(_text(value))
     except ValueError as exc:
@@ -306,8 +334,15 @@ class Config(Model):
             return None
         if key in self.product_areas:
             return key
-        if key.isdigit():
-            return next((k for k in self.product_areas if k.isdigit() and int(k) == int(key)), None)
+        if key.isascii() and key.isdigit():  # `١٢` is no product area 12
+            return next(
+                (
+                    k
+                    for k in self.product_areas
+                    if k.isascii() and k.isdigit() and int(k) == int(key)
+                ),
+                None,
+            )
         return None
 
 

@@ -6,8 +6,11 @@ the commands, so `isekctl --help` loads no YAML, template or git library.
 
 from __future__ import annotations
 
+import contextvars
+import errno
 import functools
 import inspect
+import io
 import os
 import sys
 import time
@@ -80,6 +83,15 @@ Debug = Annotated[
 
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Den Zwischenspeicher nicht benutzen.")]
 
+Example = Annotated[
+    bool,
+    typer.Option(
+        "--example",
+        help="Das mitgelieferte Beispiel der Stadt Neumünster verwenden (nur lesend).",
+    ),
+]
+_EXAMPLE: contextvars.ContextVar[bool] = contextvars.ContextVar("example", default=False)
+
 Templates = Annotated[
     Path | None,
     typer.Option(
@@ -108,12 +120,20 @@ def command(group: typer.Typer, name: str | None = None) -> Callable[[F], F]:
 
     def register(function: F) -> F:
         signature = inspect.signature(function, eval_str=True)
-        debug = inspect.Parameter(
-            "debug", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Debug
-        )
+        extra = [
+            inspect.Parameter(
+                "debug", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Debug
+            )
+        ]
+        if "repo" in signature.parameters:  # a command that reads a data repository
+            extra.append(
+                inspect.Parameter(
+                    "example", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Example
+                )
+            )
         wrapper = _guarded(function)
         wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[*signature.parameters.values(), debug]
+            parameters=[*signature.parameters.values(), *extra]
         )
         group.command(name)(wrapper)
         return function
@@ -127,6 +147,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = bool(kwargs.pop("debug", False)) or os.environ.get("ISEKCTL_DEBUG") == "1"
+        example = _EXAMPLE.set(bool(kwargs.pop("example", False)))
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.BadParameter):
@@ -134,6 +155,9 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             console_for(stderr=True).print("Abgebrochen.")
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader of our output has gone (`| head`): nothing to say
+            _silence(sys.stdout)
+            raise typer.Exit(EXIT_FINDINGS) from None
         except Exception as exc:
             from ..findings import IsekError
 
@@ -155,8 +179,83 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 markup=False,
             )
             raise typer.Exit(EXIT_INTERNAL) from None
+        finally:
+            _EXAMPLE.reset(example)
 
     return wrapper
+
+
+# --- output streams ------------------------------------------------------------------------
+
+
+class _PipeSafe(io.RawIOBase):
+    """A standard stream's byte buffer that ignores a closed pipe (`isekctl … | head`).
+
+    Once the reader has gone, output is dropped and the command still finishes: every
+    file is written, and the exit code is the one the command chose.
+    """
+
+    def __init__(self, target: Any) -> None:
+        super().__init__()
+        self._target = target
+        self.broken = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        if not self.broken:
+            try:
+                self._target.write(data)
+                self._target.flush()
+            except OSError as exc:
+                # EPIPE; Windows reports a pipe closed by its reader as EINVAL
+                if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EINVAL:
+                    raise
+                self.broken = True
+                _silence(self._target)
+        return size
+
+    def fileno(self) -> int:
+        return int(self._target.fileno())
+
+    def isatty(self) -> bool:
+        return bool(self._target.isatty())
+
+
+def _silence(stream: Any) -> None:
+    """Point a broken stream's file descriptor at /dev/null, so a later flush can't fail."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def safe_streams() -> None:
+    """stdout and stderr that neither crash on characters their encoding lacks nor on a closed pipe.
+
+    A Windows console or redirect in cp1252, or PYTHONIOENCODING=ascii, gets `?` for
+    ✔ and other characters it can't show; the exit code is unchanged.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None or not isinstance(stream, io.TextIOWrapper):
+            continue  # not a real console stream (a test runner's, an IDE's): leave it
+        stream.flush()
+        wrapped = io.TextIOWrapper(
+            io.BufferedWriter(_PipeSafe(buffer)),
+            encoding=stream.encoding,
+            errors="replace" if name == "stdout" else "backslashreplace",
+            line_buffering=stream.line_buffering,
+            write_through=True,
+        )
+        setattr(sys, name, wrapped)
 
 
 def print_stop(error: IsekError | Finding) -> None:
@@ -178,11 +277,37 @@ def print_stop(error: IsekError | Finding) -> None:
         console.print(f"  → {visible(item.hint)}", markup=False)
 
 
-def repository(repo: Path | None) -> tuple[Path, bool]:
-    """The data repository to work on, and whether it is the bundled example."""
-    from ..reading.sources import is_data_repository
+_WHERE_TO_LOOK = (
+    "Im Datenrepository aufrufen oder mit --repo DIR darauf zeigen; `isekctl init DIR` legt "
+    "ein neues an, `--example` zeigt das mitgelieferte Beispiel der Stadt Neumünster."
+)
 
+
+def repository(repo: Path | None) -> tuple[Path, bool]:
+    """The data repository to work on, and whether it is the bundled example.
+
+    Never silently the example: a CI job or a typo in the working directory must not
+    validate or publish Neumünster's data in place of the repository's own.
+    """
+    from ..reading.sources import NO_REPOSITORY, is_data_repository
+
+    if _EXAMPLE.get():
+        if repo is not None:
+            raise NO_REPOSITORY.stop(
+                "--example und --repo schließen sich aus.", "Eines von beiden angeben.", usage=True
+            )
+        from ..resources import example_dir
+
+        return example_dir(), True
     if repo is not None:
+        if repo.is_dir() and not is_data_repository(repo):
+            raise NO_REPOSITORY.stop(
+                f"{repo} ist kein ISEK-Datenrepository: es fehlen isek.yaml und die Ordner "
+                "data/goals, data/measures, data/revisions.",
+                _WHERE_TO_LOOK,
+                str(repo),
+                usage=True,
+            )
         return repo, False
     here = Path.cwd()
     for candidate in (here, *here.parents):
@@ -190,25 +315,28 @@ def repository(repo: Path | None) -> tuple[Path, bool]:
             return candidate, False
         if (candidate / ".git").exists():
             break
-    from ..resources import example_dir
-
-    return example_dir(), True
+    raise NO_REPOSITORY.stop(
+        f"Hier ist kein ISEK-Datenrepository: weder in {here} noch darüber gibt es isek.yaml "
+        "oder die Ordner data/goals, data/measures, data/revisions.",
+        _WHERE_TO_LOOK,
+        usage=True,
+    )
 
 
 def open_repo(repo: Path | None, *, writing: bool = False) -> tuple[Directory, bool]:
-    """The data repository; the bundled example only for reading, never for writing."""
+    """The data repository; the bundled example only when asked for, and only for reading."""
     from ..reading.sources import NO_REPOSITORY, open_directory
 
     path, embedded = repository(repo)
     if embedded and writing:
         raise NO_REPOSITORY.stop(
-            "Kein Datenrepository gefunden; ins mitgelieferte Beispiel wird nichts geschrieben.",
-            "Im Datenrepository aufrufen oder mit --repo darauf zeigen.",
+            "In das mitgelieferte Beispiel wird nichts geschrieben.",
+            "Ohne --example im eigenen Datenrepository aufrufen (oder mit --repo darauf zeigen).",
+            usage=True,
         )
     if embedded:
         console_for(stderr=True).print(
-            "Hinweis: kein Datenrepository gefunden – es wird das mitgelieferte Beispiel "
-            "(Stadt Neumünster) verwendet. Mit --repo auf Ihre Daten zeigen.",
+            "Hinweis: das mitgelieferte Beispiel der Stadt Neumünster wird verwendet (--example).",
             markup=False,
             style="dim",
         )

@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from ..model import plain_number
 from ..project import Project
 from ..text import without_umlauts
 
@@ -56,8 +55,31 @@ def _join(values: Any) -> str:
     return "; ".join(str(v) for v in values)
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    return None if value is None else plain_number(value)
+def _number(value: Decimal | None) -> Decimal | None:
+    """An amount or value exactly as a number: `25000`, `1500.5`, never a binary float.
+
+    A float would turn 12345678901234.56 into 12345678901234.56**2** somewhere down the
+    line; the Decimal is written as its digits (CSV by `str`, JSON by `_json_records`).
+    """
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
+def _json_records(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """The rows as a JSON array of objects, like `json.dumps(…, indent=2)`, numbers exact."""
+
+    def value(item: Any) -> str:
+        return str(item) if isinstance(item, Decimal) else json.dumps(item, ensure_ascii=False)
+
+    if not rows:
+        return "[]\n"
+    names = [json.dumps(name, ensure_ascii=False) for name in columns]
+    records = (
+        "  {\n"
+        + ",\n".join(f"    {n}: {value(v)}" for n, v in zip(names, row, strict=True))
+        + "\n  }"
+        for row in rows
+    )
+    return "[\n" + ",\n".join(records) + "\n]\n"
 
 
 def tables(project: Project) -> list[Table]:
@@ -166,10 +188,7 @@ def tables(project: Project) -> list[Table]:
 
 def table_text(table: Table, fmt: ExportFormat) -> str:
     if fmt == "json":
-        records = [
-            dict(zip((c.name for c in table.columns), row, strict=True)) for row in table.rows
-        ]
-        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        return _json_records([c.name for c in table.columns], table.rows)
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")  # RFC 4180
     writer.writerow([c.name for c in table.columns])

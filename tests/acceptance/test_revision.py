@@ -77,6 +77,6 @@ def test_freeze_does_not_write_into_the_bundled_example(
     tmp_path: Path, run: Run, monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("revision", "freeze", "2030")
-    assert result.exit_code == 1
-    assert "ins mitgelieferte Beispiel wird nichts geschrieben" in result.stderr
+    result = run("revision", "freeze", "2030", "--example")
+    assert result.exit_code == 2
+    assert "In das mitgelieferte Beispiel wird nichts geschrieben" in result.stderr
