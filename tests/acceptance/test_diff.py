@@ -442,3 +442,638 @@ def test_not_a_git_repository(tmp_path: Path, run: Run) -> None:
     result = run("diff", "git:HEAD", "--repo", plain)
     assert result.exit_code == 1
     assert "kein git-Repository" in result.stderr
+
+
+# --- differential test: random edits of the shipped example --------------------------------
+#
+# Each case applies 1–5 random semantic edits and 1–4 edits of form to a copy of the shipped
+# example, builds the expected change list from the edits alone, and compares it with
+# `diff --format json` in the directory, git and two-ref forms and with the mirror `diff B A`.
+
+
+class Tree:
+    """A data repository as the loader reads it: every file as plain data (scalars as text)."""
+
+    def __init__(self, root: Path) -> None:
+        from isekctl.reading.yaml import load
+
+        self.files: dict[str, Any] = {}
+        self.style: dict[str, dict[str, Any]] = {}
+        paths = [root / "isek.yaml", *sorted((root / "data").glob("*/*.yaml"))]
+        for path in paths:
+            rel = path.relative_to(root).as_posix()
+            document, _ = load(path.read_bytes(), rel)
+            assert document is not None, rel
+            self.files[rel] = document.data
+        self.counter = 0
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return dict(self.files["isek.yaml"])
+
+    def goal_files(self) -> list[str]:
+        return [p for p in self.files if p.startswith("data/goals/")]
+
+    def goals(self) -> list[dict[str, Any]]:
+        return [g for p in self.goal_files() for g in self.files[p]["goals"]]
+
+    def file_of(self, goal: dict[str, Any]) -> list[dict[str, Any]]:
+        return next(
+            self.files[p]["goals"]
+            for p in self.goal_files()
+            if any(g is goal for g in self.files[p]["goals"])
+        )
+
+    def measures(self) -> list[str]:
+        return [p for p in self.files if p.startswith("data/measures/")]
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}-{self.counter}"
+
+    def write(self, root: Path) -> None:
+        import yaml
+
+        class Dumper(yaml.SafeDumper):
+            def ignore_aliases(self, _data: Any) -> bool:
+                return True
+
+        for rel, data in self.files.items():
+            style = self.style.get(rel, {})
+            text = yaml.dump(
+                data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100,
+                default_flow_style=style.get("flow", False), default_style=style.get("quote"),
+            )  # fmt: skip
+            if style.get("comment"):
+                text = f"# Kommentar am Anfang\n{text}# Kommentar am Ende\n"
+            if style.get("crlf"):
+                text = text.replace("\n", "\r\n")
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+
+
+Expected = tuple[str, str, str, tuple[str, ...], frozenset[str] | None]
+
+
+def norm(text: Any) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", str(text or "")).split())
+
+
+def area(value: Any) -> Any:
+    return int(value) if str(value).isdigit() else value
+
+
+def pair_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Expected]:
+    """An independent oracle for what comparing two goals that are the same goal reports
+    besides the title: moved, relinked (without replaces) and described."""
+    related = (old["id"],)
+    found: list[Expected] = []
+    moved = {n for n in ("level", "parent") if (old.get(n) or None) != (new.get(n) or None)}
+    if area(old.get("product_area")) != area(new.get("product_area")):
+        moved.add("product_area")
+    linked = {
+        n for n in ("contributes_to", "themes", "sdgs")
+        if set(map(str, old.get(n) or [])) != set(map(str, new.get(n) or []))
+    }  # fmt: skip
+    described = {n for n in ("description", "rationale") if norm(old.get(n)) != norm(new.get(n))}
+    for kind, fields in (("moved", moved), ("relinked", linked), ("described", described)):
+        if fields:
+            found.append(("goal", kind, new["id"], related, frozenset(fields)))
+    return found
+
+
+class Edits:
+    """The semantic edits; each changes the tree and returns the changes it must cause, or
+    None where it does not apply (then another edit is drawn)."""
+
+    def __init__(self, tree: Tree, rng: Any) -> None:
+        self.t, self.rng = tree, rng
+        self.claimed: set[str] = set()
+
+    def goal(self, where: Any = lambda _: True) -> dict[str, Any] | None:
+        found = [g for g in self.t.goals() if g["id"] not in self.claimed and where(g)]
+        if not found:
+            return None
+        carrying = [g for g in found if g.get("indicators")]
+        if carrying and self.rng.random() < 0.5:  # indicators make continuations interesting
+            found = carrying
+        chosen: dict[str, Any] = self.rng.choice(found)
+        self.claimed.add(chosen["id"])
+        return chosen
+
+    def measure(self, where: Any = lambda _: True) -> dict[str, Any] | None:
+        found = [p for p in self.t.measures() if p not in self.claimed and where(self.t.files[p])]
+        if not found:
+            return None
+        path = self.rng.choice(found)
+        self.claimed.add(path)
+        return dict(self.t.files[path]) and self.t.files[path]
+
+    def other_area(self, key: Any) -> str | None:
+        keys = [k for k in self.t.config.get("product_areas", {}) if area(k) != area(key)]
+        return self.rng.choice(keys) if keys else None
+
+    # goals
+    def reword(self) -> list[Expected] | None:
+        g = self.goal()
+        if g is None:
+            return None
+        words = g["title"].split(" ")
+        words.insert(self.rng.randrange(len(words) + 1), self.rng.choice(
+            ["ausdrücklich", "gemeinsam", "Bürger/innen", "Klima-Anpassung", "– vorrangig –"]))  # fmt: skip
+        g["title"] = " ".join(words)
+        return [("goal", "reworded", g["id"], (), frozenset({"title"}))]
+
+    def drop_first_word(self) -> list[Expected] | None:
+        g = self.goal(lambda g: len(g["title"].split()) > 2)
+        if g is None:
+            return None
+        g["title"] = g["title"].split(" ", 1)[1]
+        return [("goal", "reworded", g["id"], (), frozenset({"title"}))]
+
+    def describe(self) -> list[Expected] | None:
+        g = self.goal()
+        if g is None:
+            return None
+        g["description"] = (g.get("description") or "") + "\nErgänzt in der Fortschreibung.\n"
+        return [("goal", "described", g["id"], (), frozenset({"description"}))]
+
+    def justify(self) -> list[Expected] | None:
+        g = self.goal()
+        if g is None:
+            return None
+        g["rationale"] = (g.get("rationale") or "") + " Begründung der Verwaltung."
+        return [("goal", "described", g["id"], (), frozenset({"rationale"}))]
+
+    def move_area(self) -> list[Expected] | None:
+        g = self.goal(lambda g: g.get("product_area") is not None)
+        if g is None or (key := self.other_area(g["product_area"])) is None:
+            return None
+        g["product_area"] = key
+        return [("goal", "moved", g["id"], (), frozenset({"product_area"}))]
+
+    def reparent(self) -> list[Expected] | None:
+        top = self.t.config["levels"][0]["id"]
+        parents = [g["id"] for g in self.t.goals() if g["level"] == top]
+        g = self.goal(lambda g: g["level"] != top)
+        if g is None:
+            return None
+        choices = [p for p in parents if p != g.get("parent")]
+        g["parent"] = self.rng.choice(choices)
+        return [("goal", "moved", g["id"], (), frozenset({"parent"}))]
+
+    def relink(self) -> list[Expected] | None:
+        g = self.goal()
+        if g is None:
+            return None
+        sdgs = list(g.get("sdgs") or [])
+        if sdgs and self.rng.random() < 0.4:
+            sdgs.remove(self.rng.choice(sdgs))
+        else:
+            sdgs.append(str(self.rng.choice([n for n in range(1, 18) if str(n) not in sdgs])))
+        g["sdgs"] = sdgs
+        return [("goal", "relinked", g["id"], (), frozenset({"sdgs"}))]
+
+    def contribute(self) -> list[Expected] | None:
+        g = self.goal()
+        if g is None:
+            return None
+        links = list(g.get("contributes_to") or [])
+        links.append(
+            self.rng.choice([x["id"] for x in self.t.goals() if x["id"] not in (*links, g["id"])])
+        )
+        g["contributes_to"] = links
+        return [("goal", "relinked", g["id"], (), frozenset({"contributes_to"}))]
+
+    def add_goal(self) -> list[Expected] | None:
+        level = self.rng.choice(self.t.config["levels"])
+        goal: dict[str, Any] = {"id": self.t.fresh("NEU-ZIEL"), "title": f"Probeziel Kranich Wiesel {self.t.counter}", "level": level["id"]}  # fmt: skip
+        if level.get("requires_product_area") in ("true", True):
+            goal["product_area"] = self.rng.choice(list(self.t.config["product_areas"]))
+        goals = self.t.files[self.rng.choice(self.t.goal_files())]["goals"]
+        goals.insert(self.rng.randrange(len(goals) + 1), goal)
+        self.claimed.add(goal["id"])
+        return [("goal", "added", goal["id"], (), None)]
+
+    def remove_goal(self) -> list[Expected] | None:
+        g = self.goal()
+        if g is None:
+            return None
+        self.t.file_of(g).remove(g)
+        return [("goal", "removed", g["id"], (), None)] + [
+            ("indicator", "removed", i["id"], (), None) for i in g.get("indicators") or []
+        ]
+
+    def renumber(self, *, replaces: bool = True, extras: bool = False) -> list[Expected] | None:
+        import copy
+
+        g = self.goal(lambda g: not g.get("replaces"))
+        if g is None:
+            return None
+        new = copy.deepcopy(g)
+        new["id"] = f"{g['id']}-NEU"
+        kind = "continued" if replaces else "renumbered"
+        if replaces:
+            new["replaces"] = [g["id"]]
+        if extras:
+            if new.get("product_area") is not None and (
+                key := self.other_area(new["product_area"])
+            ):
+                new["product_area"] = key
+            new["sdgs"] = [
+                *(new.get("sdgs") or []),
+                *[str(n) for n in range(1, 18) if str(n) not in (new.get("sdgs") or [])][:1],
+            ]
+            new["description"] = (new.get("description") or "") + " Neu nummeriert."
+        goals = self.t.file_of(g)
+        goals[goals.index(g)] = new
+        self.claimed.add(new["id"])
+        return [("goal", kind, new["id"], (g["id"],), frozenset()), *pair_changes(g, new)]
+
+    def renumber_with_extras(self) -> list[Expected] | None:
+        return self.renumber(extras=True)
+
+    def renumber_without_replaces(self) -> list[Expected] | None:
+        return self.renumber(replaces=False)
+
+    def merge(self) -> list[Expected] | None:
+        import copy
+
+        a = self.goal()
+        if a is None:
+            return None
+        b = self.goal(lambda g: g["level"] == a["level"])
+        if b is None:
+            return None
+        merged = copy.deepcopy(a)
+        merged.update(id=f"{a['id']}-UND-{b['id']}", title=f"{a['title']} sowie {b['title']}",
+                      replaces=[a["id"], b["id"]],
+                      indicators=copy.deepcopy((a.get("indicators") or []) + (b.get("indicators") or [])))  # fmt: skip
+        goals = self.t.file_of(a)
+        goals[goals.index(a)] = merged
+        self.t.file_of(b).remove(b)
+        self.claimed.add(merged["id"])
+        return [
+            ("goal", "continued", merged["id"], (a["id"],), frozenset({"title"})),
+            ("goal", "continued", merged["id"], (b["id"],), frozenset({"title"})),
+            *pair_changes(a, merged),
+            *pair_changes(b, merged),
+        ]
+
+    def split(self) -> list[Expected] | None:
+        import copy
+
+        a = self.goal()
+        if a is None:
+            return None
+        parts = [copy.deepcopy(a), copy.deepcopy(a)]
+        for part, suffix, where in zip(
+            parts, ("A", "B"), ("im Kernbereich", "in den Stadtteilen"), strict=True
+        ):
+            part.update(id=f"{a['id']}-{suffix}", title=f"{a['title']} {where}", replaces=[a["id"]])
+            self.claimed.add(part["id"])
+        parts[1]["indicators"] = []
+        goals = self.t.file_of(a)
+        goals[goals.index(a) : goals.index(a) + 1] = parts
+        return [("goal", "continued", p["id"], (a["id"],), frozenset({"title"})) for p in parts]
+
+    # indicators
+    def indicator(
+        self, where: Any = lambda _: True
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        g = self.goal(lambda g: any(where(i) for i in g.get("indicators") or []))
+        if g is None:
+            return None
+        return g, self.rng.choice([i for i in g["indicators"] if where(i)])
+
+    def measured_value(self) -> list[Expected] | None:
+        found = self.indicator()
+        if found is None:
+            return None
+        _, indicator = found
+        values = list(indicator.get("values") or [])
+        year = str(max([2030, *(int(v["year"]) + 1 for v in values)]))
+        indicator["values"] = [*values, {"year": year, "value": "7"}]
+        return [("indicator", "changed", indicator["id"], (), frozenset({f"values.{year}"}))]
+
+    def target(self) -> list[Expected] | None:
+        found = self.indicator(lambda i: i.get("target"))
+        if found is None:
+            return None
+        _, indicator = found
+        indicator["target"] = {
+            **indicator["target"],
+            "value": str(float(indicator["target"]["value"]) + 1),
+        }
+        return [("indicator", "changed", indicator["id"], (), frozenset({"target"}))]
+
+    def add_indicator(self) -> list[Expected] | None:
+        g = self.goal()
+        if g is None:
+            return None
+        ident = self.t.fresh("NEU-KENNZAHL")
+        g["indicators"] = [*(g.get("indicators") or []), {"id": ident, "name": "Probekennzahl", "values": [{"year": "2024", "value": "3"}]}]  # fmt: skip
+        return [("indicator", "added", ident, (), None)]
+
+    def remove_indicator(self) -> list[Expected] | None:
+        found = self.indicator()
+        if found is None:
+            return None
+        g, indicator = found
+        g["indicators"] = [i for i in g["indicators"] if i is not indicator]
+        return [("indicator", "removed", indicator["id"], (), None)]
+
+    # measures
+    def measure_change(
+        self, kind: str, field: str, change: Any, where: Any = lambda _: True
+    ) -> list[Expected] | None:
+        m = self.measure(where)
+        if m is None:
+            return None
+        change(m)
+        return [("measure", kind, m["id"], (), frozenset({field}))]
+
+    def add_measure(self) -> list[Expected] | None:
+        ident = self.t.fresh("NEU-MASSNAHME")
+        config = self.t.config
+        self.t.files[f"data/measures/{ident}.yaml"] = {
+            "id": ident, "title": "Probemaßnahme Kranich", "goals": [self.t.goals()[0]["id"]],
+            "department": next(iter(config.get("departments") or {"FD 1": ""})),
+            "status": config["statuses"][0] if isinstance(config["statuses"][0], str) else config["statuses"][0]["id"],
+        }  # fmt: skip
+        self.claimed.add(f"data/measures/{ident}.yaml")
+        return [("measure", "added", ident, (), None)]
+
+    def remove_measure(self) -> list[Expected] | None:
+        found = [p for p in self.t.measures() if p not in self.claimed]
+        if not found:
+            return None
+        path = self.rng.choice(found)
+        return [("measure", "removed", self.t.files.pop(path)["id"], (), None)]
+
+    def statuses(self) -> list[str]:
+        return [s if isinstance(s, str) else s["id"] for s in self.t.config["statuses"]]
+
+    def measure_edits(self) -> list[Any]:
+        rng = self.rng
+
+        def other(values: list[str], current: Any) -> str:
+            return str(rng.choice([v for v in values if v != current]))
+
+        def reports(m: dict[str, Any]) -> list[dict[str, Any]]:
+            m["reports"] = [dict(r) for r in m.get("reports") or []]
+            return m["reports"]
+
+        def report_status(m: dict[str, Any]) -> None:
+            r = rng.choice(reports(m))
+            r["status"] = other(self.statuses(), r["status"])
+
+        def report_text(m: dict[str, Any]) -> None:
+            rng.choice(reports(m))["text"] += " Ergänzt."
+
+        def budget_amount(m: dict[str, Any]) -> None:
+            line = rng.choice(m["budget"])
+            line["amount"] = str(int(float(line["amount"])) + 1000)
+            return None
+
+        departments = list(self.t.config.get("departments") or {"FD 1": "", "FD 2": ""})
+        return [
+            lambda: self.measure_change("reworded", "title", lambda m: m.update(title=m["title"] + " (erweitert)")),
+            lambda: self.measure_change("status", "status", lambda m: m.update(status=other(self.statuses(), m["status"]))),
+            lambda: self.measure_change("dates", "end", lambda m: m.update(end="2031-12-31"), lambda m: m.get("end") != "2031-12-31"),
+            lambda: self.measure_change("goals", "goals", lambda m: m.update(goals=[*m["goals"], next(g["id"] for g in self.t.goals() if g["id"] not in m["goals"])])),
+            lambda: self.measure_change("department", "department", lambda m: m.update(department=other(departments, m["department"]))),
+            lambda: self.measure_change("reports", "reports", lambda m: reports(m).append({"date": "2031-01-15", "status": m["status"], "text": "Probebericht."})),
+            lambda: self.measure_change("reports", "reports", lambda m: reports(m).pop(rng.randrange(len(m["reports"]))), lambda m: m.get("reports")),
+            lambda: self.measure_change("reports", "reports", report_status, lambda m: m.get("reports")),
+            lambda: self.measure_change("reports", "reports", report_text, lambda m: m.get("reports")),
+            lambda: self.measure_change("budget", f"budget.{2031}.aufwand", lambda m: m.update(budget=[*(m.get("budget") or []), {"year": "2031", "kind": "aufwand", "amount": "5000"}])),
+            lambda: self.measure_change("details", "description", lambda m: m.update(description=(m.get("description") or "") + " Neu beschrieben.")),
+            lambda: self.measure_change("details", "resolutions", lambda m: m.update(resolutions=[*(m.get("resolutions") or []), "9999/2031/DS"])),
+            lambda: self.measure_change("details", "sdgs", lambda m: m.update(sdgs=[*(m.get("sdgs") or []), *[str(n) for n in range(1, 18) if str(n) not in (m.get("sdgs") or [])][:1]])),
+            self.budget_amount_edit,
+            self.rating_edit,
+        ]  # fmt: skip
+
+    def budget_amount_edit(self) -> list[Expected] | None:
+        m = self.measure(lambda m: m.get("budget"))
+        if m is None:
+            return None
+        m["budget"] = [dict(line) for line in m["budget"]]
+        line = self.rng.choice(m["budget"])
+        line["amount"] = str(int(float(line["amount"])) + 1000)
+        field = f"budget.{line['year']}.{line['kind']}"
+        return [("measure", "budget", m["id"], (), frozenset({field}))]
+
+    def rating_edit(self) -> list[Expected] | None:
+        m = self.measure()
+        if m is None:
+            return None
+        m["rating"] = self.rng.choice([r for r in ("gruen", "gelb", "rot") if r != m.get("rating")])
+        m["rating_reason"] = f"Probebegründung {self.t.fresh('AMPEL')}."
+        return [("measure", "status", m["id"], (), frozenset({"rating", "rating_reason"}))]
+
+    def all(self) -> list[Any]:
+        goal_edits = [self.reword, self.drop_first_word, self.describe, self.justify, self.move_area,
+                      self.reparent, self.relink, self.contribute, self.add_goal, self.remove_goal,
+                      self.renumber, self.renumber_with_extras, self.renumber_without_replaces,
+                      self.merge, self.split, self.measured_value, self.target, self.add_indicator,
+                      self.remove_indicator, self.add_measure, self.remove_measure]  # fmt: skip
+        return goal_edits + self.measure_edits()
+
+
+FORMS = ["quote", "flow", "comment", "crlf", "keys", "order", "move", "blank", "nfd", "wrap",
+         "sdgs", "budget", "number", "area"]  # fmt: skip
+
+
+def form_edits(tree: Tree, rng: Any, count: int, first: str) -> list[str]:
+    """Edits that change how the files are written, never what they mean."""
+    import unicodedata
+
+    done = []
+    goal_files = tree.goal_files()
+    areas = tree.config.get("product_areas", {})
+
+    def texts() -> list[tuple[dict[str, Any], str]]:
+        items = [*tree.goals(), *(tree.files[p] for p in tree.measures())]
+        return [(i, k) for i in items for k in ("title", "description") if i.get(k)]
+
+    for i in range(count):
+        kind = first if i == 0 else rng.choice(FORMS)
+        path = rng.choice(list(tree.files))
+        if kind in ("quote", "flow", "comment", "crlf"):
+            tree.style.setdefault(path, {})[kind] = {"quote": '"', "flow": True}.get(kind, True)
+        elif kind == "keys":
+            for item in (
+                tree.goals() if rng.random() < 0.5 else [tree.files[p] for p in tree.measures()]
+            ):
+                items = list(item.items())
+                item.clear()
+                item.update(reversed(items))
+        elif kind == "order":
+            rng.shuffle(tree.files[rng.choice(goal_files)]["goals"])
+        elif kind == "move":
+            goal = rng.choice(tree.goals())
+            tree.file_of(goal).remove(goal)
+            tree.files.setdefault("data/goals/zz-verschoben.yaml", {"goals": []})["goals"].append(
+                goal
+            )
+        elif kind == "blank":
+            item, key = rng.choice(texts())
+            item[key] = (
+                item[key].replace(" ", rng.choice(["  ", "\t", "\u00a0", " \u00a0"]), 1) + " "
+            )
+        elif kind == "nfd":
+            item, key = rng.choice(texts())
+            item[key] = unicodedata.normalize("NFD", item[key])
+        elif kind == "wrap":
+            item, key = rng.choice(texts())
+            if key == "description":
+                item[key] = "\n".join(item[key].split(" "))
+        elif kind == "sdgs":
+            for item in tree.goals():
+                if item.get("sdgs"):
+                    item["sdgs"] = list(reversed(item["sdgs"]))
+        elif kind == "budget":
+            for p in tree.measures():
+                if tree.files[p].get("budget"):
+                    tree.files[p]["budget"] = list(reversed(tree.files[p]["budget"]))
+        elif kind == "number":
+            for p in tree.measures():
+                for line in tree.files[p].get("budget") or []:
+                    if line["amount"].isdigit():
+                        line["amount"] += ".00"
+            for goal in tree.goals():
+                for indicator in goal.get("indicators") or []:
+                    for part in ("target", "baseline"):
+                        if indicator.get(part) and str(indicator[part]["value"]).isdigit():
+                            indicator[part] = {
+                                **indicator[part],
+                                "value": indicator[part]["value"] + ".0",
+                            }
+        elif kind == "area":
+            for goal in tree.goals():
+                key = goal.get("product_area")
+                if key and key.isdigit() and "0" + key not in areas:
+                    goal["product_area"] = "0" + key
+        done.append(kind)
+    return done
+
+
+def canonical(words: list[dict[str, Any]] | None, *, swap: bool = False) -> Any:
+    """(op, text) pairs with - and + swapped if asked, each changed run as - before +."""
+    if not words:
+        return None
+    out: list[tuple[str, str]] = []
+    run: list[tuple[str, str]] = []
+    for word in words:
+        op = {"-": "+", "+": "-"}.get(word["op"], "=") if swap else word["op"]
+        if op == "=":
+            out += [*sorted(run), (op, word["text"])]
+            run = []
+        else:
+            run.append((op, word["text"]))
+    return out + sorted(run)
+
+
+def as_is(change: dict[str, Any], *, mirror: bool = False) -> str:
+    """A JSON change as comparable text; `mirror`: as `diff B A` must report it."""
+    ident, related = change["id"], change["related"]
+    kind = change["kind"]
+    if mirror:
+        kind = {"added": "removed", "removed": "added"}.get(kind, kind)
+        if related:
+            ident, related = related[0], [change["id"]]
+    fields = sorted(
+        json.dumps(
+            [f["field"], *((f["new"], f["old"]) if mirror else (f["old"], f["new"])),
+             canonical(f.get("words"), swap=mirror),
+             *((f.get("removed"), f.get("added")) if mirror else (f.get("added"), f.get("removed")))],
+            sort_keys=True, ensure_ascii=False,
+        )
+        for f in change["fields"]
+    )  # fmt: skip
+    return json.dumps([change["entity"], kind, ident, related, fields])
+
+
+def mirrored(change: dict[str, Any]) -> str:
+    return as_is(change, mirror=True)
+
+
+def compare_expected(expected: list[Expected], changes: list[dict[str, Any]]) -> list[str]:
+    actual = [
+        (c["entity"], c["kind"], c["id"], tuple(c["related"]), frozenset(f["field"] for f in c["fields"]))
+        for c in changes
+    ]  # fmt: skip
+    problems = []
+    for entity, kind, ident, related, fields in expected:
+        match = next(
+            (a for a in actual if a[:4] == (entity, kind, ident, related) and (fields is None or a[4] == fields)),
+            None,
+        )  # fmt: skip
+        if match is None:
+            problems.append(f"missing: {entity}/{kind} {ident} {related} {sorted(fields or [])}")
+        else:
+            actual.remove(match)
+    problems += [f"unexpected: {a[0]}/{a[1]} {a[2]} {a[3]} {sorted(a[4])}" for a in actual]
+    return problems
+
+
+# one case per edit kind, each as the first of its case (so every kind is applied)
+DIFFERENTIAL_CASES = 36
+
+
+@pytest.mark.parametrize("seed", range(DIFFERENTIAL_CASES))
+def test_differential_random_edits_of_the_shipped_example(
+    seed: int, run: Run, tmp_path: Path
+) -> None:
+    import random
+
+    rng = random.Random(seed)
+    old = tmp_path / "old"
+    old.mkdir()
+    shutil.copy2(ROOT / "isek.yaml", old / "isek.yaml")
+    shutil.copytree(ROOT / "data", old / "data")
+    tree = Tree(old)
+    edits = Edits(tree, rng)
+    expected: list[Expected] = []
+    applied: list[str] = []
+    wanted = rng.randint(1, 5)
+    candidates = edits.all()
+    assert len(candidates) == DIFFERENTIAL_CASES
+    first = candidates.pop(seed % len(candidates))
+    while len(applied) < wanted and (first or candidates):
+        edit = first or candidates.pop(rng.randrange(len(candidates)))
+        found = edit()
+        if edit is first:
+            assert found is not None, f"edit kind {seed} does not apply to the shipped example"
+            first = None
+        if found is not None:
+            expected += found
+            applied.append(getattr(edit, "__name__", "measure edit"))
+    form = form_edits(tree, rng, rng.randint(1, 4), FORMS[seed % len(FORMS)])
+    new = tmp_path / "new"
+    tree.write(new)
+    story = f"seed {seed}: edits {applied}, form {form}"
+
+    result = run("diff", old, new, "--repo", new, "-f", "json", "--exit-code")
+    payload = checked(result.stdout)
+    assert result.exit_code == (1 if payload["changes"] else 0), story
+    problems = compare_expected(expected, payload["changes"])
+    assert not problems, f"{story}\n" + "\n".join(problems)
+
+    backward = diff_json(run, new, old, "--repo", new)
+    assert sorted(map(mirrored, payload["changes"])) == sorted(map(as_is, backward["changes"])), (
+        story
+    )
+
+    repo = git.Repo.init(tmp_path / "repo")
+    _commit_tree(repo, old, "alt", "2026-01-05")
+    _commit_tree(repo, new, "neu")
+    from_git = diff_json(run, "git:HEAD~1", "--repo", tmp_path / "repo")
+    two_refs = diff_json(run, "git:HEAD~1", "git:HEAD", "--repo", tmp_path / "repo")
+    assert from_git["changes"] == payload["changes"] == two_refs["changes"], story
+    assert two_refs["old"]["label"] == "Stand vom 05.01.2026"
