@@ -93,7 +93,6 @@ def diff(
     result = compare(left.side, right.side)
     config = right.config or left.config or (working.project.config if working.project else None)
     system = goal_system(config) if config is not None else {}
-    result.status_names = dict(system.get("statuses", {}))
     if fmt is DiffFormat.text and out is None:
         console = console_for()
         console.print(as_rich(result, system, markers=console.no_color or not console.is_terminal))

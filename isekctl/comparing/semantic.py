@@ -137,7 +137,6 @@ class DiffResult:
     new: Side
     changes: list[Change] = field(default_factory=list)
     compared_measures: bool = False
-    status_names: dict[str, str] = field(default_factory=dict)  # for display only
 
     @property
     def empty(self) -> bool:
@@ -148,8 +147,9 @@ class DiffResult:
         """Why measures were not compared: one plain German sentence, or None."""
         if self.compared_measures:
             return None
-        lacking = [s for s in (self.old, self.new) if s.measures is None]
-        subjects = " und ".join(s.short or s.label for s in lacking)
+        lacking = list(dict.fromkeys(s.short or s.label for s in (self.old, self.new)
+                                     if s.measures is None))  # fmt: skip
+        subjects = " und ".join(lacking)
         verb = "enthalten" if len(lacking) > 1 else "enthält"
         return f"Maßnahmen werden nicht verglichen, weil {subjects} nur die Ziele {verb}."
 
