@@ -36,7 +36,11 @@ class DiffFormat(StrEnum):
 @command(app)
 def diff(
     old: Annotated[
-        str, typer.Argument(help="Revision (2020), git:<ref> oder Verzeichnis.", show_default=False)
+        str,
+        typer.Argument(
+            help="Beschlussstand (ID einer Revision, z. B. 2020), git:<ref> oder Verzeichnis.",
+            show_default=False,
+        ),
     ],
     new: Annotated[
         str | None, typer.Argument(help="Wie OLD; Standard: der Arbeitsstand.", show_default=False)
@@ -165,7 +169,7 @@ def revision_freeze(
     ] = False,
     repo: Repo = None,
 ) -> None:
-    """Ziele und Maßnahmen als Revision einfrieren (data/revisions/ID.yaml)."""
+    """Ziele und Maßnahmen als Beschlussstand oder Entwurf einfrieren (data/revisions/ID.yaml)."""
     from ..reading.pipeline import load
     from ..writing.atomic import write_text
     from ..writing.freeze import freeze, target

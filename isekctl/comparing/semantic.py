@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Final, Literal
 
 from ..model import BudgetLine, Goal, Indicator, Measure, StatusReport
-from .words import Segment, normalize, same_text, similarity, word_diff
+from .words import Segment, normalize, same_text, similarity, tokens, word_diff
 
 Entity = Literal["goal", "indicator", "measure"]
 SideKind = Literal["revision", "git", "directory", "working"]
@@ -282,11 +282,22 @@ def _probable_renumberings(removed: list[Goal], added: list[Goal]) -> list[tuple
     The best-matching pairs are taken first; ties are broken by the pair of ids regardless
     of direction, so reading the states backwards pairs the same goals.
     """
+
+    def words(goal: Goal) -> Counter[str]:
+        return Counter(t.casefold() for t, _ in tokens(goal.title))
+
+    def promising(a: Counter[str], b: Counter[str]) -> bool:
+        """The bound 2·shared/(len a + len b) ≥ ratio: skips hopeless pairs cheaply."""
+        total = a.total() + b.total()
+        return bool(total) and 2 * (a & b).total() / total >= SIMILAR_ENOUGH
+
+    new_words = [(new, words(new)) for new in added]
     scored = [
         (score, old.id, new.id)
-        for old in removed
-        for new in added
-        if (score := similarity(old.title, new.title)) >= SIMILAR_ENOUGH
+        for old, old_words in ((g, words(g)) for g in removed)
+        for new, candidate in new_words
+        if promising(old_words, candidate)
+        and (score := similarity(old.title, new.title)) >= SIMILAR_ENOUGH
     ]
     scored.sort(key=lambda s: (-s[0], min(s[1], s[2]), max(s[1], s[2])))
     taken_old: set[str] = set()
