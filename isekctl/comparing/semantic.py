@@ -100,10 +100,6 @@ class Change:
     owner: str | None = None  # indicators: the goal they belong to
 
     @property
-    def section(self) -> str:
-        return CLASSES[(self.entity, self.kind)]
-
-    @property
     def wording(self) -> FieldChange | None:
         """The word diff of the title, when the title changed."""
         return next((f for f in self.fields if f.field == "title" and f.words), None)
@@ -157,12 +153,6 @@ class DiffResult:
         """(class, German title, number) for every class that occurs, in report order."""
         counter: Counter[tuple[str, str]] = Counter((c.entity, c.kind) for c in self.changes)
         return [(key, title, counter[key]) for key, title in CLASSES.items() if counter[key]]
-
-    def by_class(self) -> list[tuple[str, list[Change]]]:
-        return [
-            (title, [c for c in self.changes if (c.entity, c.kind) == key])
-            for key, title, _ in self.counts()
-        ]
 
 
 def compare(old: Side, new: Side) -> DiffResult:
