@@ -162,24 +162,17 @@ def compare(old: Side, new: Side) -> DiffResult:
     if old.measures is not None and new.measures is not None:
         result.compared_measures = True
         changes.extend(_measure_changes(old.measures, new.measures))
-    measure_order = {
-        m: i for i, m in enumerate([m.id for m in new.measures or ()] + sorted(
-            m.id for m in old.measures or ()
-        ))
-    }  # fmt: skip
-    owners = {g.id: i for i, g in enumerate(g for s in (new, old) for g in s.goals)}
+    measure_ids = [m.id for m in new.measures or ()] + sorted(m.id for m in old.measures or ())
+    measure_order = {m: i for i, m in reversed(list(enumerate(measure_ids)))}
 
-    def position(change: Change) -> tuple[int, int, int]:
+    def position(change: Change) -> int:
+        """Changes of one class in reading order: goals (and their indicators) as the goal
+        system lists them, measures by the new side's order; ties keep the order found."""
         if change.entity == "measure":
-            return (measure_order.get(change.id, 0), 0, 0)
+            return measure_order.get(change.id, 0)
         if change.entity == "indicator":
-            owner = change.owner or ""
-            return (order.get(owner, 0), 1, owners.get(owner, 0))
-        return (
-            order.get(change.id, order.get(change.related[0] if change.related else "", 0)),
-            0,
-            0,
-        )
+            return order.get(change.owner or "", 0)
+        return order.get(change.id, 0)
 
     indexed = list(enumerate(changes))
     indexed.sort(key=lambda p: (CLASS_ORDER[(p[1].entity, p[1].kind)], position(p[1]), p[0]))

@@ -760,14 +760,12 @@ class Edits:
         return [("indicator", "changed", indicator["id"], (), frozenset({f"values.{year}"}))]
 
     def target(self) -> list[Expected] | None:
-        found = self.indicator(lambda i: i.get("target"))
+        found = self.indicator()
         if found is None:
             return None
         _, indicator = found
-        indicator["target"] = {
-            **indicator["target"],
-            "value": str(float(indicator["target"]["value"]) + 1),
-        }
+        target = indicator.get("target") or {"year": "2035", "value": "1"}
+        indicator["target"] = {**target, "value": str(float(target["value"]) + 1)}
         return [("indicator", "changed", indicator["id"], (), frozenset({"target"}))]
 
     def add_indicator(self) -> list[Expected] | None:
