@@ -90,10 +90,11 @@ def revision_side(project: Project, revision_id: str) -> LoadedSide:
     if revision is None:
         known = sorted(r.model.id for r in project.revisions)
         raise UNKNOWN_REVISION.stop(
-            f"Die Revision `{revision_id}` gibt es nicht (data/revisions/{revision_id}.yaml).",
+            f"Einen Beschlussstand `{revision_id}` gibt es nicht "
+            f"(keine Datei data/revisions/{revision_id}.yaml).",
             suggest(revision_id, known)
             if known
-            else "Es gibt noch keine Revision; siehe `isekctl revision freeze`.",
+            else "Es gibt noch keinen eingefrorenen Stand; siehe `isekctl revision freeze`.",
         )
     model = revision.model
     goals, measures = canonical(project.config, model.goals, model.measures)
