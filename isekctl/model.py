@@ -13,7 +13,7 @@ import enum
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -238,6 +238,42 @@ class Themes(Model):
 class Status(Model):
     id: Key
     name: SingleLine
+
+
+class License(NamedTuple):
+    """An open licence: its id in the dcat-ap.de vocabulary, German name, URL of the text."""
+
+    vocabulary: str  # http://dcat-ap.de/def/licenses/<vocabulary>
+    name: str
+    url: str
+
+
+# The licences of the official vocabulary (http://dcat-ap.de/def/licenses/) that suit open
+# data, by the short id `open_data.license` uses (the vocabulary's own ids work too).
+LICENSES: Final[dict[str, License]] = {
+    "dl-de/by-2-0": License("dl-by-de/2.0", "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+                            "https://www.govdata.de/dl-de/by-2-0"),
+    "dl-de/zero-2-0": License("dl-zero-de/2.0", "Datenlizenz Deutschland – Zero – Version 2.0",
+                              "https://www.govdata.de/dl-de/zero-2-0"),
+    "cc-by-4.0": License("cc-by/4.0", "Creative Commons Namensnennung 4.0 International",
+                         "https://creativecommons.org/licenses/by/4.0/"),
+    "cc-by-sa-4.0": License("cc-by-sa/4.0", "Creative Commons Namensnennung – Weitergabe unter "
+                            "gleichen Bedingungen 4.0 International",
+                            "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "cc-zero": License("cc-zero", "Creative Commons CC Zero 1.0 Universell",
+                       "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "odbl": License("odbl", "Open Data Commons Open Database License (ODbL)",
+                    "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "amtliches-werk": License("officialWork", "Amtliches Werk, lizenzfrei nach § 5 Abs. 1 UrhG",
+                              "https://www.gesetze-im-internet.de/urhg/__5.html"),
+}  # fmt: skip
+
+
+def license_of(license_id: str) -> License | None:
+    """The licence `open_data.license` names: a short id or the vocabulary's own id."""
+    return LICENSES.get(license_id) or next(
+        (item for item in LICENSES.values() if item.vocabulary == license_id), None
+    )
 
 
 class OpenData(Model):
