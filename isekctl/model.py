@@ -18,7 +18,7 @@ from typing import Annotated, Any, Final, Literal, NamedTuple
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .dates import FORMS_PATTERN, PartialDate, parse_date
+from .dates import DAY_PATTERN, FORMS_PATTERN, PartialDate, parse_date
 
 ID_PATTERN: Final = r"^[0-9A-Za-zÄÖÜäöüß](?:[0-9A-Za-zÄÖÜäöüß_.-]{0,78}[0-9A-Za-zÄÖÜäöüß])?$"
 _ID: Final = re.compile(ID_PATTERN)
@@ -49,6 +49,13 @@ def _single_line(value: Any) -> str:
     if "\n" in text.rstrip("\n"):
         raise PydanticCustomError("single_line", "Dieses Feld muss einzeilig sein")
     return text.rstrip("\n")
+
+
+def _title(value: Any) -> str:
+    text = _single_line(value)
+    if not text.strip():
+        raise PydanticCustomError("empty_text", "Der Titel darf nicht leer sein")
+    return text
 
 
 def _id(value: Any) -> str:
@@ -179,6 +186,11 @@ _KEY_SCHEMA: Final = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
 
 Text = Annotated[str, BeforeValidator(_text)]
 SingleLine = Annotated[str, BeforeValidator(_single_line)]
+Title = Annotated[
+    str,
+    BeforeValidator(_title),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
 Id = Annotated[str, BeforeValidator(_id), WithJsonSchema(_ID_SCHEMA)]
 Key = Annotated[str, BeforeValidator(_key), WithJsonSchema(_KEY_SCHEMA)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -208,7 +220,11 @@ Partial = Annotated[
     PlainSerializer(str),
     WithJsonSchema({"anyOf": [{"type": "string", "pattern": FORMS_PATTERN}, {"type": "integer"}]}),
 ]
-Date = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+Date = Annotated[
+    date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
 
 
 class Model(BaseModel):
@@ -378,7 +394,7 @@ class Indicator(Model):
 
 class Goal(Model):
     id: Id
-    title: SingleLine
+    title: Title
     level: Id
     product_area: Key | None = None
     parent: Id | None = None
@@ -445,7 +461,7 @@ class StatusReport(Model):
 
 class Measure(Model):
     id: Id
-    title: SingleLine
+    title: Title
     goals: Annotated[list[Id], Field(min_length=1)]
     department: Key
     decided_by: Literal["selbstverwaltung", "verwaltung"] | None = None
@@ -472,7 +488,7 @@ class Revision(Model):
     """A decided state of the goal system, frozen with who decided it and when."""
 
     id: Id
-    title: SingleLine
+    title: Title
     state: Literal["beschlossen", "entwurf"]
     decided_by: SingleLine | None = None
     decided_on: Date | None = None

@@ -15,6 +15,7 @@ from .common import (
     command,
     console_for,
     load_findings,
+    load_outcome,
     open_repo,
     print_findings,
     print_stop,
@@ -135,9 +136,27 @@ def schema(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
     ] = Path("schemas"),
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo",
+            help="Datenrepository, dessen Ebenen, Produktbereiche, Themen, Fachdienste und "
+            "Status die Schemas zur Auswahl anbieten (ohne: allgemeine Schemas).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """JSON Schemas aller Dateiarten schreiben (für Editoren wie VS Code)."""
     from ..publishing.schemas import write_schemas
 
-    for path in write_schemas(out):
+    config = None
+    if repo is not None:
+        source, _ = open_repo(repo)
+        config = (
+            load_outcome(source, no_cache=False)
+            .require_project("ohne gültige isek.yaml keine Schemas mit ihren Begriffen.")
+            .config
+        )
+    for path in write_schemas(out, config):
         typer.echo(str(path))
