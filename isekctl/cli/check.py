@@ -16,6 +16,7 @@ from .common import (
     console_for,
     load_findings,
     load_outcome,
+    notice,
     open_repo,
     print_findings,
     print_stop,
@@ -28,8 +29,14 @@ if TYPE_CHECKING:
 @command(app)
 def validate(
     fmt: Annotated[
-        FindingFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
-    ] = FindingFormat.text,
+        FindingFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Ausgabeformat (Standard: text; in GitHub Actions github, in GitLab CI gitlab).",
+            show_default=False,
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Auch Warnungen führen zu Exit-Code 1.")
     ] = False,
@@ -102,7 +109,7 @@ def fmt(
             if check:
                 typer.echo(f"würde geändert: {shown}")
             elif result.output is not None and replace_if_unchanged(path, raw, result.output):
-                typer.echo(f"formatiert: {shown}")
+                notice(f"formatiert: {shown}")
             else:
                 console.print(
                     f"{shown}: während des Formatierens geändert – unverändert gelassen.",
@@ -159,4 +166,4 @@ def schema(
             .config
         )
     for path in write_schemas(out, config):
-        typer.echo(str(path))
+        notice(f"geschrieben: {path}")

@@ -20,6 +20,7 @@ from .common import (
     console_for,
     emit,
     load_outcome,
+    notice,
     open_repo,
     print_findings,
     repo_templates,
@@ -156,9 +157,7 @@ def revision_freeze(
     )  # fmt: skip
     path = target(source.root, revision_id)
     write_text(path, text, overwrite=force)
-    typer.echo(
-        f"geschrieben: {path.relative_to(source.root)} ({len(project.goals)} Ziele, {chosen})"
-    )
+    notice(f"geschrieben: {path.relative_to(source.root)} ({len(project.goals)} Ziele, {chosen})")
     after = load(source, use_cache=True, need_project=False)
     mine = [
         f for f in after.findings if f.location.path == path.relative_to(source.root).as_posix()

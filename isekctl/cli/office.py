@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from .common import Repo, app, command, console_for, load_outcome, open_repo, open_writable
+from .common import (
+    Repo,
+    app,
+    command,
+    console_for,
+    load_outcome,
+    notice,
+    open_repo,
+    open_writable,
+)
 
 new_app = typer.Typer(
     help="Neue Maßnahme oder neues Ziel anlegen (gültig ab dem ersten Speichern).",
@@ -80,7 +89,7 @@ def new_measure(
         project, identifier, title=title, goals=goals, department=department, status=status
     )
     write_text(source.root / path, text, overwrite=False)
-    typer.echo(f"angelegt: {path}")
+    notice(f"angelegt: {path}")
 
 
 @command(new_app, "goal")
@@ -136,7 +145,7 @@ def new_goal(
         write_text(target, placement.text, overwrite=False)
     elif not replace_if_unchanged(target, placement.original, placement.text.encode("utf-8")):
         raise EXISTS.stop(f"{placement.path} wurde währenddessen geändert; nichts geschrieben.")
-    typer.echo(f"angelegt: {identifier} in {placement.path}")
+    notice(f"angelegt: {identifier} in {placement.path}")
 
 
 class CiChoice(StrEnum):
@@ -174,7 +183,7 @@ def init(
     for relative, text in files.items():
         write_text(directory / relative, text, overwrite=False)
     write_schemas(directory / "schemas")
-    typer.echo(
+    notice(
         f"angelegt: {directory} ({len(files) + 4} Dateien). Weiter mit: cd {directory} && isekctl validate"
     )
 

@@ -18,6 +18,7 @@ from .common import (
     console_for,
     data_version,
     load_outcome,
+    notice,
     open_repo,
     repo_templates,
 )
@@ -96,7 +97,7 @@ def report(
         )  # fmt: skip
         target = out / f"{name}.{fmt.value}"
         write_text(target, text, overwrite=True)
-        typer.echo(f"geschrieben: {target}")
+        notice(f"geschrieben: {target}")
 
 
 class ExportFormat(StrEnum):
@@ -138,10 +139,10 @@ def export(
     files = export_files(project, fmt.value, day, base_url)
     for name, data in files.items():
         write_bytes(out / name, data, overwrite=True)
-    console_for(stderr=True).print(f"geschrieben: {len(files)} Dateien nach {out}", markup=False)
+    notice(f"geschrieben: {len(files)} Dateien nach {out}")
     if "dcat.ttl" not in files:
-        console_for(stderr=True).print(
+        notice(
             "Hinweis: ohne Adresse der Veröffentlichung keine DCAT-AP.de-Metadaten – "
             "`open_data.base_url` in isek.yaml setzen oder --base-url angeben.",
-            markup=False, style="yellow",
-        )  # fmt: skip
+            style="yellow",
+        )

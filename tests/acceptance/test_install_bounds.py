@@ -96,7 +96,7 @@ def test_lowest_declared_versions_pass_the_suite(tmp_path: Path) -> None:
             f"{name}: {versions[name]} installed, but the declared lower bound is {bound}"
         )
     suite = subprocess.run(
-        [python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          "-m", "not browser and not install", "tests"],
         cwd=source, capture_output=True, text=True, env=env,
     )  # fmt: skip

@@ -102,6 +102,7 @@ def _graph(path: Path) -> Any:
 
 
 def test_jsonld_and_turtle_hold_the_same_graph(published: Path) -> None:
+    pytest.importorskip("rdflib", reason="pip install rdflib")
     from rdflib.compare import isomorphic
 
     jsonld, turtle = _graph(published / "dcat.jsonld"), _graph(published / "dcat.ttl")
@@ -110,6 +111,7 @@ def test_jsonld_and_turtle_hold_the_same_graph(published: Path) -> None:
 
 
 def test_dcat_iris_dates_identifier_and_absolute_urls(published: Path) -> None:
+    pytest.importorskip("rdflib", reason="pip install rdflib")
     from rdflib import RDF, XSD, Literal, Namespace, URIRef
 
     dcat = Namespace("http://www.w3.org/ns/dcat#")
@@ -214,6 +216,7 @@ def test_dcat_passes_the_dcat_ap_de_shapes(published: Path, suffix: str, profile
 
 def test_shapes_find_what_the_old_export_got_wrong(published: Path) -> None:
     """The check above can fail: a licence as a text and an untyped date are Violations."""
+    pytest.importorskip("pyshacl", reason="pip install pyshacl")
     from rdflib import Literal, Namespace, URIRef
 
     dct = Namespace("http://purl.org/dc/terms/")
