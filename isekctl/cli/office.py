@@ -168,21 +168,30 @@ def init(
     ci: Annotated[
         CiChoice, typer.Option("--ci", help="CI-Vorlage: GitLab, GitHub oder keine.")
     ] = CiChoice.gitlab,
+    isekctl: Annotated[
+        str | None,
+        typer.Option(
+            "--isekctl",
+            help="Woher CI und pre-commit isekctl installieren, mit fester Version: "
+            "'isekctl==0.1.0' oder 'isekctl @ git+https://…@v0.1.0' (Standard: diese Version).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
     from ..publishing.schemas import write_schemas
     from ..writing.atomic import EXISTS, write_text
-    from ..writing.init import init_files
+    from ..writing.init import init_config, init_files
 
     if (directory / "isek.yaml").exists() or (directory / "data").exists():
         raise EXISTS.stop(
             f"{directory} enthält schon ein Datenrepository.",
             "Ein leeres oder neues Verzeichnis angeben.",
         )
-    files = init_files(municipality.strip(), ci.value)
+    files = init_files(municipality.strip(), ci.value, isekctl)
     for relative, text in files.items():
         write_text(directory / relative, text, overwrite=False)
-    write_schemas(directory / "schemas")
+    write_schemas(directory / "schemas", init_config(files))
     notice(
         f"angelegt: {directory} ({len(files) + 4} Dateien). Weiter mit: cd {directory} && isekctl validate"
     )

@@ -165,8 +165,9 @@ def test_init_creates_a_repository_that_validates(tmp_path: Path, run: Run) -> N
     assert result.exit_code == 0, result.output
     names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert names == [
-        ".gitattributes", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".vscode/settings.json",
-        "README.md", "data/goals/.gitkeep", "data/measures/.gitkeep", "data/revisions/.gitkeep", "isek.yaml",
+        ".gitattributes", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".vscode/extensions.json",
+        ".vscode/settings.json", "README.md", "data/goals/.gitkeep", "data/measures/.gitkeep",
+        "data/revisions/.gitkeep", "docs/pruefungen.md", "isek.yaml", "requirements.txt",
         "schemas/goals.schema.json", "schemas/isek.schema.json", "schemas/measure.schema.json",
         "schemas/revision.schema.json", "templates/.gitkeep",
     ]  # fmt: skip
@@ -307,7 +308,7 @@ def test_ci_templates_parse_and_fetch_the_target_branch() -> None:
     assert steps[0]["with"]["fetch-depth"] == 0
     assert any("diff" in step.get("run", "") for step in steps)
     gitlab = yaml.safe_load((ROOT / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
-    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    assert gitlab["synopse"]["variables"]["GIT_DEPTH"] == "0"
     assert (
         gitlab["validate"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     )
