@@ -19,7 +19,11 @@ Precision = Literal["year", "half", "quarter", "month", "day"]
 _FORMS: Final = re.compile(  # [0-9], not \d: `٢٠٢١` is no year here (see model._ascii_digits)
     r"(?P<year>[0-9]{4})(?:-(?:(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?|Q(?P<quarter>[1-4])|H(?P<half>[12])))?"
 )
-FORMS_PATTERN: Final = r"^\d{4}(-(\d{2}(-\d{2})?|Q[1-4]|H[12]))?$"
+# what editors check while typing (the parser decides, e.g. about 31 February)
+_MONTH: Final = r"(0[1-9]|1[0-2])"
+_DAY: Final = r"(0[1-9]|[12][0-9]|3[01])"
+DAY_PATTERN: Final = rf"^[0-9]{{4}}-{_MONTH}-{_DAY}$"
+FORMS_PATTERN: Final = rf"^[0-9]{{4}}(-({_MONTH}(-{_DAY})?|Q[1-4]|H[12]))?$"
 MONTHS_DE: Final = (
     "Januar",
     "Februar",

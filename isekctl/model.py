@@ -14,12 +14,12 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .dates import FORMS_PATTERN, PartialDate, parse_date
+from .dates import DAY_PATTERN, FORMS_PATTERN, PartialDate, parse_date
 
 ID_PATTERN: Final = r"^[0-9A-Za-zÄÖÜäöüß](?:[0-9A-Za-zÄÖÜäöüß_.-]{0,78}[0-9A-Za-zÄÖÜäöüß])?$"
 _ID: Final = re.compile(ID_PATTERN)
@@ -50,6 +50,13 @@ def _single_line(value: Any) -> str:
     if "\n" in text.rstrip("\n"):
         raise PydanticCustomError("single_line", "Dieses Feld muss einzeilig sein")
     return text.rstrip("\n")
+
+
+def _title(value: Any) -> str:
+    text = _single_line(value)
+    if not text.strip():
+        raise PydanticCustomError("empty_text", "Der Titel darf nicht leer sein")
+    return text
 
 
 def _id(value: Any) -> str:
@@ -207,6 +214,11 @@ _KEY_SCHEMA: Final = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
 
 Text = Annotated[str, BeforeValidator(_text)]
 SingleLine = Annotated[str, BeforeValidator(_single_line)]
+Title = Annotated[
+    str,
+    BeforeValidator(_title),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
 Id = Annotated[str, BeforeValidator(_id), WithJsonSchema(_ID_SCHEMA)]
 Key = Annotated[str, BeforeValidator(_key), WithJsonSchema(_KEY_SCHEMA)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -236,7 +248,11 @@ Partial = Annotated[
     PlainSerializer(str),
     WithJsonSchema({"anyOf": [{"type": "string", "pattern": FORMS_PATTERN}, {"type": "integer"}]}),
 ]
-Date = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+Date = Annotated[
+    date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
 
 
 class Model(BaseModel):
@@ -266,6 +282,42 @@ class Themes(Model):
 class Status(Model):
     id: Key
     name: SingleLine
+
+
+class License(NamedTuple):
+    """An open licence: its id in the dcat-ap.de vocabulary, German name, URL of the text."""
+
+    vocabulary: str  # http://dcat-ap.de/def/licenses/<vocabulary>
+    name: str
+    url: str
+
+
+# The licences of the official vocabulary (http://dcat-ap.de/def/licenses/) that suit open
+# data, by the short id `open_data.license` uses (the vocabulary's own ids work too).
+LICENSES: Final[dict[str, License]] = {
+    "dl-de/by-2-0": License("dl-by-de/2.0", "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+                            "https://www.govdata.de/dl-de/by-2-0"),
+    "dl-de/zero-2-0": License("dl-zero-de/2.0", "Datenlizenz Deutschland – Zero – Version 2.0",
+                              "https://www.govdata.de/dl-de/zero-2-0"),
+    "cc-by-4.0": License("cc-by/4.0", "Creative Commons Namensnennung 4.0 International",
+                         "https://creativecommons.org/licenses/by/4.0/"),
+    "cc-by-sa-4.0": License("cc-by-sa/4.0", "Creative Commons Namensnennung – Weitergabe unter "
+                            "gleichen Bedingungen 4.0 International",
+                            "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "cc-zero": License("cc-zero", "Creative Commons CC Zero 1.0 Universell",
+                       "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "odbl": License("odbl", "Open Data Commons Open Database License (ODbL)",
+                    "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "amtliches-werk": License("officialWork", "Amtliches Werk, lizenzfrei nach § 5 Abs. 1 UrhG",
+                              "https://www.gesetze-im-internet.de/urhg/__5.html"),
+}  # fmt: skip
+
+
+def license_of(license_id: str) -> License | None:
+    """The licence `open_data.license` names: a short id or the vocabulary's own id."""
+    return LICENSES.get(license_id) or next(
+        (item for item in LICENSES.values() if item.vocabulary == license_id), None
+    )
 
 
 class OpenData(Model):
@@ -377,7 +429,7 @@ class Indicator(Model):
 
 class Goal(Model):
     id: Id
-    title: SingleLine
+    title: Title
     level: Id
     product_area: Key | None = None
     parent: Id | None = None
@@ -444,7 +496,7 @@ class StatusReport(Model):
 
 class Measure(Model):
     id: Id
-    title: SingleLine
+    title: Title
     goals: Annotated[list[Id], Field(min_length=1)]
     department: Key
     decided_by: Literal["selbstverwaltung", "verwaltung"] | None = None
@@ -471,7 +523,7 @@ class Revision(Model):
     """A decided state of the goal system, frozen with who decided it and when."""
 
     id: Id
-    title: SingleLine
+    title: Title
     state: Literal["beschlossen", "entwurf"]
     decided_by: SingleLine | None = None
     decided_on: Date | None = None

@@ -15,6 +15,8 @@ from .common import (
     command,
     console_for,
     load_findings,
+    load_outcome,
+    notice,
     open_repo,
     print_findings,
     print_stop,
@@ -27,8 +29,14 @@ if TYPE_CHECKING:
 @command(app)
 def validate(
     fmt: Annotated[
-        FindingFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
-    ] = FindingFormat.text,
+        FindingFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Ausgabeformat (Standard: text; in GitHub Actions github, in GitLab CI gitlab).",
+            show_default=False,
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Auch Warnungen führen zu Exit-Code 1.")
     ] = False,
@@ -101,7 +109,7 @@ def fmt(
             if check:
                 typer.echo(f"würde geändert: {shown}")
             elif result.output is not None and replace_if_unchanged(path, raw, result.output):
-                typer.echo(f"formatiert: {shown}")
+                notice(f"formatiert: {shown}")
             else:
                 console.print(
                     f"{shown}: während des Formatierens geändert – unverändert gelassen.",
@@ -135,9 +143,27 @@ def schema(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
     ] = Path("schemas"),
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo",
+            help="Datenrepository, dessen Ebenen, Produktbereiche, Themen, Fachdienste und "
+            "Status die Schemas zur Auswahl anbieten (ohne: allgemeine Schemas).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """JSON Schemas aller Dateiarten schreiben (für Editoren wie VS Code)."""
     from ..publishing.schemas import write_schemas
 
-    for path in write_schemas(out):
-        typer.echo(str(path))
+    config = None
+    if repo is not None:
+        source, _ = open_repo(repo)
+        config = (
+            load_outcome(source, no_cache=False)
+            .require_project("ohne gültige isek.yaml keine Schemas mit ihren Begriffen.")
+            .config
+        )
+    for path in write_schemas(out, config):
+        notice(f"geschrieben: {path}")

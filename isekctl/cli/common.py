@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from ..findings import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE
+from .german import GermanGroup
 
 if TYPE_CHECKING:
     from datetime import date
@@ -43,8 +45,55 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# --- output settings: --color and --quiet, set once per run by the app's callback ---------
+
+
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+@dataclass(slots=True)
+class OutputSettings:
+    color: Color = Color.auto
+    quiet: bool = False
+
+
+OUTPUT = OutputSettings()
+
+
+def _color_options() -> dict[str, Any]:
+    """rich.Console arguments for --color (auto: rich decides, honouring NO_COLOR)."""
+    if OUTPUT.color is Color.always:
+        return {"force_terminal": True, "no_color": False}
+    if OUTPUT.color is Color.never:
+        return {"no_color": True, "color_system": None}
+    return {}
+
+
+def notice(message: str, style: str | None = None) -> None:
+    """Something the user may like to know (a file written, a fallback taken): on stderr,
+    so it never mixes with results on stdout; nothing with --quiet."""
+    if not OUTPUT.quiet:
+        console_for(stderr=True).print(message, markup=False, style=style)
+
+
+def ci_format() -> FindingFormat:
+    """The findings format for where isekctl runs: annotations in GitHub Actions and
+    GitLab CI (their own environment variables), text elsewhere."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return FindingFormat.github
+    if os.environ.get("GITLAB_CI") == "true":
+        return FindingFormat.gitlab
+    return FindingFormat.text
+
+
+# ------------------------------------------------------------------------------------------
+
 app = typer.Typer(
     name="isekctl",
+    cls=GermanGroup,  # German help and usage errors (cli/german.py)
     help="Das ISEK-Zielsystem als YAML-Dateien in git: prüfen, vergleichen, berichten.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -63,8 +112,21 @@ def _options(
             "--version", callback=_version, is_eager=True, help="Version anzeigen und beenden."
         ),
     ] = False,
+    color: Annotated[
+        Color,
+        typer.Option(
+            "--color",
+            help="Farben: auto (nur im Terminal, nicht mit NO_COLOR), always oder never.",
+        ),
+    ] = Color.auto,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Nur Ergebnisse und Fehler ausgeben, keine Hinweise."),
+    ] = False,
 ) -> None:
     """Das ISEK-Zielsystem als YAML-Dateien in git: prüfen, vergleichen, berichten."""
+    del version  # handled by its callback
+    OUTPUT.color, OUTPUT.quiet = color, quiet
 
 
 Repo = Annotated[
@@ -112,7 +174,7 @@ class FindingFormat(StrEnum):
 def console_for(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, **_color_options())
 
 
 def command(group: typer.Typer, name: str | None = None) -> Callable[[F], F]:
@@ -335,9 +397,8 @@ def open_repo(repo: Path | None, *, writing: bool = False) -> tuple[Directory, b
             usage=True,
         )
     if embedded:
-        console_for(stderr=True).print(
+        notice(
             "Hinweis: das mitgelieferte Beispiel der Stadt Neumünster wird verwendet (--example).",
-            markup=False,
             style="dim",
         )
     return open_directory(path), embedded
@@ -388,13 +449,19 @@ def load_findings(
     return load_outcome(source, no_cache=no_cache, need_project=need_project, jobs=jobs)
 
 
-def print_findings(findings: list[Finding], checked: int, fmt: FindingFormat) -> None:
+def print_findings(findings: list[Finding], checked: int, fmt: FindingFormat | None) -> None:
+    """Findings in `fmt`; without one, as `ci_format()` chooses (then also as text on stderr,
+    so the CI log stays readable)."""
     from ..terminal import findings as reporters
 
-    if fmt is FindingFormat.text:
-        console_for().print(reporters.text(findings, checked))
-    else:
-        sys.stdout.write(reporters.MACHINE_REPORTERS[fmt.value](findings, checked))
+    chosen = fmt or ci_format()
+    if chosen is FindingFormat.text:
+        if findings or not OUTPUT.quiet:
+            console_for().print(reporters.text(findings, checked))
+        return
+    sys.stdout.write(reporters.MACHINE_REPORTERS[chosen.value](findings, checked))
+    if fmt is None and not OUTPUT.quiet:
+        console_for(stderr=True).print(reporters.text(findings, checked))
 
 
 def emit(text: str, out: Path | None) -> None:
@@ -404,7 +471,7 @@ def emit(text: str, out: Path | None) -> None:
     from ..writing.atomic import write_text
 
     write_text(out, text, overwrite=True)
-    console_for(stderr=True).print(f"geschrieben: {out}", markup=False)
+    notice(f"geschrieben: {out}")
 
 
 def repo_templates(root: Path) -> Path | None:

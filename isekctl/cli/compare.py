@@ -20,6 +20,7 @@ from .common import (
     console_for,
     emit,
     load_outcome,
+    notice,
     open_repo,
     print_findings,
     repo_templates,
@@ -191,7 +192,7 @@ def revision_freeze(
     goals = f"{len(project.goals)} {'Ziel' if len(project.goals) == 1 else 'Ziele'}"
     count = len(project.measures)
     measures = "" if goals_only else f", {count} {'Maßnahme' if count == 1 else 'Maßnahmen'}"
-    typer.echo(f"geschrieben: {path.relative_to(source.root)} ({goals}{measures}, {chosen})")
+    notice(f"geschrieben: {path.relative_to(source.root)} ({goals}{measures}, {chosen})")
     after = load(source, use_cache=True, need_project=False)
     mine = [
         f for f in after.findings if f.location.path == path.relative_to(source.root).as_posix()

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from .common import Repo, app, command, console_for, load_outcome, open_repo, open_writable
+from .common import (
+    Repo,
+    app,
+    command,
+    console_for,
+    load_outcome,
+    notice,
+    open_repo,
+    open_writable,
+)
 
 new_app = typer.Typer(
     help="Neue Maßnahme oder neues Ziel anlegen (gültig ab dem ersten Speichern).",
@@ -80,7 +89,7 @@ def new_measure(
         project, identifier, title=title, goals=goals, department=department, status=status
     )
     write_text(source.root / path, text, overwrite=False)
-    typer.echo(f"angelegt: {path}")
+    notice(f"angelegt: {path}")
 
 
 @command(new_app, "goal")
@@ -136,7 +145,7 @@ def new_goal(
         write_text(target, placement.text, overwrite=False)
     elif not replace_if_unchanged(target, placement.original, placement.text.encode("utf-8")):
         raise EXISTS.stop(f"{placement.path} wurde währenddessen geändert; nichts geschrieben.")
-    typer.echo(f"angelegt: {identifier} in {placement.path}")
+    notice(f"angelegt: {identifier} in {placement.path}")
 
 
 class CiChoice(StrEnum):
@@ -159,22 +168,31 @@ def init(
     ci: Annotated[
         CiChoice, typer.Option("--ci", help="CI-Vorlage: GitLab, GitHub oder keine.")
     ] = CiChoice.gitlab,
+    isekctl: Annotated[
+        str | None,
+        typer.Option(
+            "--isekctl",
+            help="Woher CI und pre-commit isekctl installieren, mit fester Version: "
+            "'isekctl==0.1.0' oder 'isekctl @ git+https://…@v0.1.0' (Standard: diese Version).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
     from ..publishing.schemas import write_schemas
     from ..writing.atomic import EXISTS, write_text
-    from ..writing.init import init_files
+    from ..writing.init import init_config, init_files
 
     if (directory / "isek.yaml").exists() or (directory / "data").exists():
         raise EXISTS.stop(
             f"{directory} enthält schon ein Datenrepository.",
             "Ein leeres oder neues Verzeichnis angeben.",
         )
-    files = init_files(municipality.strip(), ci.value)
+    files = init_files(municipality.strip(), ci.value, isekctl)
     for relative, text in files.items():
         write_text(directory / relative, text, overwrite=False)
-    write_schemas(directory / "schemas")
-    typer.echo(
+    write_schemas(directory / "schemas", init_config(files))
+    notice(
         f"angelegt: {directory} ({len(files) + 4} Dateien). Weiter mit: cd {directory} && isekctl validate"
     )
 

@@ -60,10 +60,15 @@ def write_text(target: Path, text: str, *, overwrite: bool) -> None:
     The existence check is repeated at the moment of the rename (a hard link), so a
     file created meanwhile is not lost either.
     """
+    write_bytes(target, text.encode("utf-8"), overwrite=overwrite)
+
+
+def write_bytes(target: Path, data: bytes, *, overwrite: bool) -> None:
+    """`write_text` for content that is not text (the zip of the export)."""
     if not overwrite and os.path.lexists(target):
         raise EXISTS.stop(f"{target} gibt es schon.", "Mit --force überschreiben.", str(target))
     _refuse_link(target)
-    with _temp_beside(target, text.encode("utf-8")) as temp:
+    with _temp_beside(target, data) as temp:
         if overwrite:
             os.replace(temp, target)
         else:

@@ -30,7 +30,7 @@ def test_freeze_writes_a_valid_revision_and_diff_is_empty(example: Path, run: Ru
     assert [m["id"] for m in data["measures"]] == sorted(
         p.stem for p in (example / "data" / "measures").glob("*.yaml")
     ), "the measures are frozen with the goals"
-    assert "Maßnahmen" in result.stdout
+    assert "Maßnahmen" in result.stderr
     validated = run("validate", "--repo", example, "--format", "json")
     assert validated.exit_code == 0
     # the new decided revision covers 2023/2024: the 2021/2022 budget lines are now outside
