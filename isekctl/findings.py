@@ -114,6 +114,7 @@ RULE_MODULES: Final = (
     "isekctl.writing.atomic",
     "isekctl.writing.scaffold",
     "isekctl.writing.fmt",
+    "isekctl.publishing.jinja",
     "isekctl.terminal.views",
 )
 

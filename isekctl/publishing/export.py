@@ -101,6 +101,7 @@ def tables(project: Project) -> list[Table]:
             _join(g.sdgs),
             _join(g.themes),
             (g.description or "").strip(),
+            _join(g.assumptions),
         )
         for g in (item.model for item in project.goals)
     ]
@@ -112,7 +113,8 @@ def tables(project: Project) -> list[Table]:
             (
                 m.id, m.title, _join(m.goals), m.department, departments.get(m.department, ""), m.status,
                 config.status_name(m.status), m.rating or "", (m.rating_reason or "").strip(), m.term or "",
-                str(m.start or ""), str(m.end or ""), _join(m.resolutions), _join(m.sdgs), _join(m.themes),
+                str(m.start or ""), str(m.end or ""), m.decided_by or "", _join(m.resolutions), _join(m.sdgs),
+                _join(m.themes), _join(m.assumptions),
                 _number(sum((line.amount for line in m.budget), Decimal(0))),
                 latest.date.isoformat() if latest else "", latest.status if latest else "",
                 latest.text.strip() if latest else "", (m.description or "").strip(),
@@ -124,6 +126,11 @@ def tables(project: Project) -> list[Table]:
     report_rows = [
         (m.id, r.date.isoformat(), r.status, r.text.strip()) for m in measures for r in m.reports
     ]
+    resolution_rows = [
+        (m.id, i + 1, r, "", "", "", "") if isinstance(r, str) else
+        (m.id, i + 1, r.number or "", r.body or "", r.date.isoformat() if r.date else "", r.title or "", r.url or "")
+        for m in measures for i, r in enumerate(m.resolutions)
+    ]  # fmt: skip
     value_rows: list[tuple[Any, ...]] = []
     for goal in (item.model for item in project.goals):
         for indicator in goal.indicators:
@@ -157,6 +164,7 @@ def tables(project: Project) -> list[Table]:
             Column("product_area_name", text, "Produktbereich"), Column("parent", text, "Übergeordnetes Ziel"),
             Column("contributes_to", text, "Trägt bei zu"), Column("replaces", text, "Führt fort"),
             Column("sdgs", text, "SDGs"), Column("themes", text, "Themen"), Column("description", text, "Beschreibung"),
+            Column("assumptions", text, "Angenommene Felder (nicht aus Quellen)"),
         ), goal_rows, ("id",)),
         Table("measures", "Schlüsselmaßnahmen", (
             Column("id", text, "ID"), Column("title", text, "Schlüsselmaßnahme"), Column("goals", text, "Ziele (IDs)"),
@@ -164,7 +172,9 @@ def tables(project: Project) -> list[Table]:
             Column("status", text, "Status (ID)"), Column("status_name", text, "Umsetzungsstand"),
             Column("rating", text, "Ampel"), Column("rating_reason", text, "Begründung der Ampel"),
             Column("term", text, "Fristigkeit"), Column("start", text, "Beginn"), Column("end", text, "Ende"),
-            Column("resolutions", text, "Drucksachen"), Column("sdgs", text, "SDGs"), Column("themes", text, "Themen"),
+            Column("decided_by", text, "Beschlossen von (selbstverwaltung, verwaltung)"),
+            Column("resolutions", text, "Beschlüsse (Drucksachen)"), Column("sdgs", text, "SDGs"),
+            Column("themes", text, "Themen"), Column("assumptions", text, "Angenommene Felder (nicht aus Quellen)"),
             Column("budget_total", number, "Haushaltsansätze insgesamt (EUR)"),
             Column("latest_report_date", "date", "Letzter Statusbericht"), Column("latest_report_status", text, "Status laut letztem Bericht"),
             Column("latest_report_text", text, "Sachstand"), Column("description", text, "Beschreibung"),
@@ -173,6 +183,11 @@ def tables(project: Project) -> list[Table]:
             Column("measure_id", text, "Maßnahme"), Column("year", integer, "Haushaltsjahr"),
             Column("kind", text, "Art (investition, aufwand, personal)"), Column("amount", number, "Betrag (EUR)"),
         ), budget_rows, ("measure_id", "year", "kind"), (("measure_id", "measures", "id"),)),
+        Table("resolutions", "Beschlüsse zu Maßnahmen", (
+            Column("measure_id", text, "Maßnahme"), Column("position", integer, "Nr."),
+            Column("number", text, "Drucksache"), Column("body", text, "Gremium"), Column("date", "date", "Datum"),
+            Column("title", text, "Gegenstand"), Column("url", text, "Link"),
+        ), resolution_rows, ("measure_id", "position"), (("measure_id", "measures", "id"),)),
         Table("status_reports", "Statusberichte", (
             Column("measure_id", text, "Maßnahme"), Column("date", "date", "Datum"),
             Column("status", text, "Status"), Column("text", text, "Sachstand"),
@@ -299,15 +314,22 @@ def dcat(
     return dataset
 
 
-def export_files(project: Project, fmt: ExportFormat, issued: date) -> dict[str, str]:
-    """File name -> text of every file of the export."""
+def export_files(
+    project: Project, fmt: ExportFormat, issued: date, *, errors: int = 0
+) -> dict[str, str]:
+    """File name -> text of every file of the export.
+
+    `errors`: the data has that many errors and is exported anyway (--allow-errors);
+    the descriptions of the package and the dataset then say so.
+    """
     all_tables = tables(project)
     files = {f"{t.name}.{fmt}": table_text(t, fmt) for t in all_tables}
-    files["datapackage.json"] = (
-        json.dumps(datapackage(project, all_tables, fmt, issued), ensure_ascii=False, indent=2)
-        + "\n"
-    )
-    files["dcat.jsonld"] = (
-        json.dumps(dcat(project, all_tables, fmt, issued), ensure_ascii=False, indent=2) + "\n"
-    )
+    package = datapackage(project, all_tables, fmt, issued)
+    dataset = dcat(project, all_tables, fmt, issued)
+    if errors:
+        warning = f"Die Daten enthalten Fehler ({errors}): dieser Export kann unvollständig oder falsch sein. "
+        package["description"] = warning + package["description"]
+        dataset["dct:description"]["@value"] = warning + dataset["dct:description"]["@value"]
+    files["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    files["dcat.jsonld"] = json.dumps(dataset, ensure_ascii=False, indent=2) + "\n"
     return files
