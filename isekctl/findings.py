@@ -115,6 +115,7 @@ RULE_MODULES: Final = (
     "isekctl.writing.scaffold",
     "isekctl.writing.fmt",
     "isekctl.publishing.jinja",
+    "isekctl.publishing.history",
     "isekctl.terminal.views",
 )
 
