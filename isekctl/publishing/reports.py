@@ -70,6 +70,7 @@ class DataVersion:
         """For the footer ('Datenstand') and the page's <meta>; the commit is not for citizens."""
         return {
             "date": self.committed_on,
+            "dirty": self.dirty,  # the data differ from that commit: the date is not the whole story
             "commit": (self.commit or "") + (" (mit nicht eingecheckten Änderungen)" if self.dirty else ""),
         }  # fmt: skip
 

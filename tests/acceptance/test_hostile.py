@@ -320,7 +320,7 @@ def test_a_closed_pipe_is_a_quiet_exit_and_all_files_are_written(tmp_path: Path)
     assert len(list((clean / "berichte").glob("*.md"))) == 4
     done = _closed_pipe(["export", "--out", "opendata"], clean)
     assert done.returncode == 0 and done.stderr == b""
-    assert len(list((clean / "opendata").iterdir())) == 7
+    assert len(list((clean / "opendata").iterdir())) == 8  # 6 tables, datapackage, dcat
     broken = build_repo(tmp_path / "broken", CASES / "ISEK012-unknown-key" / "fail")
     for args, code in ((["validate"], 1), (["diff", "2024"], 0), (["tree"], 0)):
         done = _closed_pipe(args, broken)
