@@ -114,6 +114,8 @@ RULE_MODULES: Final = (
     "isekctl.writing.atomic",
     "isekctl.writing.scaffold",
     "isekctl.writing.fmt",
+    "isekctl.publishing.jinja",
+    "isekctl.publishing.history",
     "isekctl.terminal.views",
 )
 

@@ -255,6 +255,54 @@ Date = Annotated[
 ]
 
 
+# Which of an item's values are illustrative assumptions rather than taken from a source
+# (`assumptions: [sdgs, contributes_to]`): the reports mark those values as such.
+ConfigField = Literal["municipality", "product_areas", "departments", "themes", "open_data"]
+IndicatorField = Literal[
+    "name",
+    "unit",
+    "definition",
+    "source",
+    "sdg_indicator",
+    "baseline",
+    "target",
+    "target_path",
+    "values",
+]
+GoalField = Literal[
+    "title",
+    "level",
+    "product_area",
+    "parent",
+    "contributes_to",
+    "replaces",
+    "description",
+    "rationale",
+    "sdgs",
+    "themes",
+]
+MeasureField = Literal[
+    "title",
+    "goals",
+    "department",
+    "decided_by",
+    "status",
+    "rating",
+    "rating_reason",
+    "term",
+    "start",
+    "end",
+    "description",
+    "product_area",
+    "product",
+    "budget",
+    "resolutions",
+    "sdgs",
+    "themes",
+    "reports",
+]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, strict=True, arbitrary_types_allowed=True
@@ -357,6 +405,7 @@ class Config(Model):
     planning_horizon: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=20)] = 3
     open_data: OpenData = OpenData()
     checks: dict[Key, Literal["error", "warning", "off"]] = {}
+    assumptions: list[ConfigField] = []  # settings that are illustrative, not from a source
 
     def status_ids(self) -> list[str]:
         return [item if isinstance(item, str) else item.id for item in self.statuses]
@@ -425,6 +474,7 @@ class Indicator(Model):
     target: Target | None = None
     target_path: list[Observation] = []  # Soll per year on the way to the target
     values: list[Observation] = []
+    assumptions: list[IndicatorField] = []
 
 
 class Goal(Model):
@@ -440,6 +490,7 @@ class Goal(Model):
     sdgs: list[Sdg] = []
     themes: list[Key] = []
     indicators: list[Indicator] = []
+    assumptions: list[GoalField] = []
 
 
 class GoalsFile(Model):
@@ -514,6 +565,7 @@ class Measure(Model):
     sdgs: list[Sdg] = []
     themes: list[Key] = []
     reports: list[StatusReport] = []
+    assumptions: list[MeasureField] = []
 
 
 # --- revisions ---------------------------------------------------------------------------

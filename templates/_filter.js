@@ -4,7 +4,9 @@
   var table = document.getElementById("massnahmen");
   if (!form || !table) { return; }
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var keys = ["department", "area", "goal", "status"];
+  var keys = ["department", "area", "goal", "status", "decided_by"].filter(function (key) {
+    return form.elements[key];
+  });
   var selects = keys.map(function (key) { return form.elements[key]; });
   var search = form.elements.text;
   var counter = document.getElementById("treffer");
@@ -30,7 +32,8 @@
       if (ok) { matched++; }
       if (rows[i].hidden === visible) { rows[i].hidden = !visible; }
     }
-    counter.textContent = matched + " von " + rows.length + " Maßnahmen" +
+    counter.textContent = matched + " von " + rows.length +
+      (rows.length === 1 ? " Maßnahme" : " Maßnahmen") +
       (matched > limit ? ", die ersten " + limit + " angezeigt" : "");
     more.hidden = matched <= limit;
   }

@@ -26,7 +26,7 @@ BUDGET_YEAR = Rule(
     "ISEK055",
     "budget-year",
     W,
-    "Ein Haushaltsjahr liegt außerhalb der Jahre der Revision.",
+    "Ein Haushaltsjahr liegt hinter der Finanzplanung der Revision.",
     "Ansatz in die nächste Fortschreibung verschieben oder Jahre der Revision prüfen.",
 )
 REPORT_STATUS = Rule("ISEK071", "report-status", W, "Der Status des letzten Statusberichts weicht ab.",
@@ -67,17 +67,19 @@ def check_reports(ctx: Context) -> Iterator[Finding]:
 
 @project_check(BUDGET_YEAR)
 def check_budget_years(ctx: Context) -> Iterator[Finding]:
+    """Years after the revision's budget years plus the Finanzplanung (isek.yaml
+    `planning_horizon`) belong to a later Fortschreibung; earlier years are history."""
     current = ctx.project.current_revision()
     if current is None or not current.budget_years:
         return
-    budget_years = set(current.budget_years)
-    years = "/".join(str(y) for y in sorted(budget_years))
+    years = "/".join(str(y) for y in sorted(current.budget_years))
+    last = max(current.budget_years) + ctx.project.config.planning_horizon
     for item in ctx.project.measures:
         for i, line in enumerate(item.model.budget):
-            if line.year not in budget_years:
+            if line.year > last:
                 yield BUDGET_YEAR.at(
                     item.at("budget", i, "year"),
-                    f"Das Haushaltsjahr {line.year} liegt außerhalb des Doppelhaushalts {years} "
-                    f"der Revision {current.id}.",
+                    f"Das Haushaltsjahr {line.year} liegt hinter der Finanzplanung der Revision "
+                    f"{current.id} (Doppelhaushalt {years}, Finanzplanung bis {last}).",
                     "Ansätze späterer Jahre gehören in die nächste Fortschreibung.",
                 )

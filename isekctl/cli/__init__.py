@@ -6,10 +6,10 @@ the guard that turns stop conditions, Ctrl-C and bugs into exit codes.
 
 from __future__ import annotations
 
-from . import check, compare, office, publish
+from . import check, compare, history, office, publish
 from .common import app, safe_streams
 
-__all__ = ["app", "check", "compare", "main", "office", "publish"]
+__all__ = ["app", "check", "compare", "history", "main", "office", "publish"]
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,10 @@ from .common import (
     repo_templates,
 )
 
+if TYPE_CHECKING:
+    from ..project import Project
+    from ..reading.pipeline import Outcome
+
 
 class ReportKind(StrEnum):
     zielsystem = "zielsystem"
@@ -35,6 +39,20 @@ class ReportKind(StrEnum):
 class ReportFormat(StrEnum):
     md = "md"
     html = "html"
+
+
+class ReportBasis(StrEnum):
+    beschlossen = "beschlossen"
+    arbeitsstand = "arbeitsstand"
+
+
+AllowErrors = Annotated[
+    bool,
+    typer.Option(
+        "--allow-errors",
+        help="Auch bei Fehlern in den Daten schreiben; jede Seite sagt dann, dass die Daten Fehler enthalten.",
+    ),
+]
 
 
 @command(app)
@@ -51,7 +69,18 @@ def report(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", help="Änderungen gegenüber dieser Revision markieren (Zielsystem)."
+            "--since",
+            help="Änderungen des Arbeitsstands gegenüber dieser Revision markieren (Zielsystem); "
+            "die Berichte sind dann als Fortschreibungsvorschlag gekennzeichnet.",
+        ),
+    ] = None,
+    basis: Annotated[
+        ReportBasis | None,
+        typer.Option(
+            "--basis",
+            help="Welche Ziele: beschlossen (Standard: die zuletzt beschlossene Revision) oder "
+            "arbeitsstand (data/goals/, als Entwurf gekennzeichnet).",
+            show_default=False,
         ),
     ] = None,
     stichtag: Annotated[
@@ -59,9 +88,10 @@ def report(
         typer.Option(
             "--stichtag",
             formats=["%Y-%m-%d"],
-            help="Bezugstag (Standard: Datum des Commits bzw. des neuesten Statusberichts).",
+            help="Bezugstag für überfällige Maßnahmen und veraltete Statusberichte (Standard: heute).",
         ),
     ] = None,
+    allow_errors: AllowErrors = False,
     templates: Templates = None,
     repo: Repo = None,
     no_cache: NoCache = False,
@@ -70,15 +100,14 @@ def report(
     from ..publishing.reports import KINDS, report_text
     from ..writing.atomic import write_text
 
+    if since is not None and basis is ReportBasis.beschlossen:
+        raise typer.BadParameter(
+            "--since zeigt die Änderungen des Arbeitsstands; mit --basis beschlossen geht das nicht.",
+            param_hint="--basis",
+        )
     source, _ = open_repo(repo)
     outcome = load_outcome(source, no_cache=no_cache)
-    project = outcome.require_project("ohne Konfiguration entstehen keine Berichte.")
-    errors = outcome.errors()
-    if errors:
-        console_for(stderr=True).print(
-            f"Hinweis: die Daten enthalten {len(errors)} Fehler (isekctl validate); "
-            "die Berichte zeigen, was sich lesen ließ.", markup=False, style="yellow",
-        )  # fmt: skip
+    project, errors = _valid_or_allowed(outcome, allow_errors, "Berichte")
     since_revision = None
     if since is not None:
         found = project.revision(since)
@@ -90,14 +119,35 @@ def report(
             since_revision = found.model
     version, day = data_version(source.root, project, stichtag.date() if stichtag else None)
     kinds = KINDS if kind is ReportKind.all else (kind.value,)
+    chosen = basis.value if basis else "beschlossen"
+    folder = templates or repo_templates(source.root)
+    texts = {}
     for name in kinds:
-        text = report_text(
-            name, fmt.value, project, version, day,
-            since=since_revision, templates=templates or repo_templates(source.root),
+        texts[name] = report_text(
+            name, fmt.value, project, version, day, basis=chosen,  # type: ignore[arg-type]
+            since=since_revision, errors=errors, templates=folder,
         )  # fmt: skip
+    for name, text in texts.items():  # written only when every report could be rendered
         target = out / f"{name}.{fmt.value}"
         write_text(target, text, overwrite=True)
         notice(f"geschrieben: {target}")
+
+
+def _valid_or_allowed(outcome: Outcome, allow_errors: bool, what: str) -> tuple[Project, int]:
+    """The project when the data is valid (or errors are allowed), with the number of errors."""
+    if not allow_errors:
+        project = outcome.require_valid(
+            f"Die Daten enthalten Fehler; {what} werden nur aus gültigen Daten geschrieben.",
+        )
+        return project, 0
+    project = outcome.require_project(f"ohne Konfiguration entstehen keine {what}.")
+    errors = len(outcome.errors())
+    if errors:
+        console_for(stderr=True).print(
+            f"Warnung: die Daten enthalten {errors} Fehler (isekctl validate); geschrieben wird "
+            "trotzdem, jede Seite sagt es.", markup=False, style="yellow",
+        )  # fmt: skip
+    return project, errors
 
 
 class ExportFormat(StrEnum):
@@ -122,6 +172,7 @@ def export(
             show_default=False,
         ),
     ] = None,
+    allow_errors: AllowErrors = False,
     repo: Repo = None,
     no_cache: NoCache = False,
 ) -> None:
@@ -132,11 +183,11 @@ def export(
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise typer.BadParameter("eine Adresse mit https:// angeben.", param_hint="--base-url")
     source, _ = open_repo(repo)
-    project = load_outcome(source, no_cache=no_cache).require_project(
-        "exportiert wird nur ein gültiger Stand."
+    project, errors = _valid_or_allowed(
+        load_outcome(source, no_cache=no_cache), allow_errors, "offene Daten"
     )
     _, day = data_version(source.root, project)
-    files = export_files(project, fmt.value, day, base_url)
+    files = export_files(project, fmt.value, day, base_url, errors=errors)
     for name, data in files.items():
         write_bytes(out / name, data, overwrite=True)
     notice(f"geschrieben: {len(files)} Dateien nach {out}")

@@ -2,14 +2,15 @@
 
 Charts are computed here and drawn there, so a municipality can restyle them in its
 own templates. Every chart comes with a title and a data table in the report, so
-no information is only in the picture.
+no information is only in the picture. The templates get each chart as plain data
+(`as_plain`): dicts of numbers and strings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from . import german
 
@@ -68,6 +69,16 @@ class BarChart:
     groups: tuple[Tick, ...]  # one label per group (product area) on the x axis
     legend: tuple[tuple[str, str], ...]  # (colour, series name)
     y_ticks: tuple[Tick, ...]
+
+
+def as_plain(chart: LineChart | BarChart | None) -> dict[str, Any] | None:
+    """A chart as the plain data templates get (the polyline's points included)."""
+    if chart is None:
+        return None
+    plain = asdict(chart)
+    if isinstance(chart, LineChart):
+        plain["path"] = chart.path
+    return plain
 
 
 def _nice_max(value: float) -> float:

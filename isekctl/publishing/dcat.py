@@ -94,6 +94,12 @@ def absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + "/" + quote(path, safe="/")
 
 
+DESCRIPTION: Final = (
+    "Ziele, Kennzahlen, Schlüsselmaßnahmen, Haushaltsansätze und Statusberichte des "
+    "integrierten Stadtentwicklungskonzepts (ISEK)."
+)
+
+
 def contributor_iri(contributor_id: str) -> str:
     """`schleswigHolstein` or the full IRI from the dcat-ap.de contributors vocabulary."""
     if contributor_id.startswith(("http://", "https://")):
@@ -102,16 +108,16 @@ def contributor_iri(contributor_id: str) -> str:
 
 
 def graph(
-    config: Config, distributions: list[Distribution], issued: date, base_url: str
+    config: Config,
+    distributions: list[Distribution],
+    issued: date,
+    base_url: str,
+    description: str = DESCRIPTION,
 ) -> list[Node]:
     """Catalog, publisher, dataset and distributions of the export published at `base_url`."""
     opendata = config.open_data
     publisher_name = opendata.publisher or config.municipality
     title = f"ISEK-Zielsystem und Schlüsselmaßnahmen – {config.municipality}"
-    description = (
-        "Ziele, Kennzahlen, Schlüsselmaßnahmen, Haushaltsansätze und Statusberichte des "
-        "integrierten Stadtentwicklungskonzepts (ISEK)."
-    )
     day = Literal(issued.isoformat(), datatype="xsd:date")
     catalog_iri = absolute(base_url, "") + "#katalog"
     dataset_iri = absolute(base_url, "") + "#datensatz"

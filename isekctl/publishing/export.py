@@ -96,6 +96,7 @@ def tables(project: Project) -> list[Table]:
             _join(g.sdgs),
             _join(g.themes),
             (g.description or "").strip(),
+            _join(g.assumptions),
         )
         for g in (item.model for item in project.goals)
     ]
@@ -107,7 +108,8 @@ def tables(project: Project) -> list[Table]:
             (
                 m.id, m.title, _join(m.goals), m.department, departments.get(m.department, ""), m.status,
                 config.status_name(m.status), m.rating or "", (m.rating_reason or "").strip(), m.term or "",
-                str(m.start or ""), str(m.end or ""), _join(m.resolutions), _join(m.sdgs), _join(m.themes),
+                str(m.start or ""), str(m.end or ""), m.decided_by or "", _join(m.resolutions), _join(m.sdgs),
+                _join(m.themes), _join(m.assumptions),
                 _number(sum((line.amount for line in m.budget), Decimal(0))),
                 latest.date.isoformat() if latest else "", latest.status if latest else "",
                 latest.text.strip() if latest else "", (m.description or "").strip(),
@@ -119,6 +121,11 @@ def tables(project: Project) -> list[Table]:
     report_rows = [
         (m.id, r.date.isoformat(), r.status, r.text.strip()) for m in measures for r in m.reports
     ]
+    resolution_rows = [
+        (m.id, i + 1, r, "", "", "", "") if isinstance(r, str) else
+        (m.id, i + 1, r.number or "", r.body or "", r.date.isoformat() if r.date else "", r.title or "", r.url or "")
+        for m in measures for i, r in enumerate(m.resolutions)
+    ]  # fmt: skip
     value_rows: list[tuple[Any, ...]] = []
     for goal in (item.model for item in project.goals):
         for indicator in goal.indicators:
@@ -152,6 +159,7 @@ def tables(project: Project) -> list[Table]:
             Column("product_area_name", text, "Produktbereich"), Column("parent", text, "Übergeordnetes Ziel"),
             Column("contributes_to", text, "Trägt bei zu"), Column("replaces", text, "Führt fort"),
             Column("sdgs", text, "SDGs"), Column("themes", text, "Themen"), Column("description", text, "Beschreibung"),
+            Column("assumptions", text, "Angenommene Felder (nicht aus Quellen)"),
         ), goal_rows, ("id",)),
         Table("measures", "Schlüsselmaßnahmen", (
             Column("id", text, "ID"), Column("title", text, "Schlüsselmaßnahme"), Column("goals", text, "Ziele (IDs)"),
@@ -159,7 +167,9 @@ def tables(project: Project) -> list[Table]:
             Column("status", text, "Status (ID)"), Column("status_name", text, "Umsetzungsstand"),
             Column("rating", text, "Ampel"), Column("rating_reason", text, "Begründung der Ampel"),
             Column("term", text, "Fristigkeit"), Column("start", text, "Beginn"), Column("end", text, "Ende"),
-            Column("resolutions", text, "Drucksachen"), Column("sdgs", text, "SDGs"), Column("themes", text, "Themen"),
+            Column("decided_by", text, "Beschlossen von (selbstverwaltung, verwaltung)"),
+            Column("resolutions", text, "Beschlüsse (Drucksachen)"), Column("sdgs", text, "SDGs"),
+            Column("themes", text, "Themen"), Column("assumptions", text, "Angenommene Felder (nicht aus Quellen)"),
             Column("budget_total", number, "Haushaltsansätze insgesamt (EUR)"),
             Column("latest_report_date", "date", "Letzter Statusbericht"), Column("latest_report_status", text, "Status laut letztem Bericht"),
             Column("latest_report_text", text, "Sachstand"), Column("description", text, "Beschreibung"),
@@ -168,6 +178,11 @@ def tables(project: Project) -> list[Table]:
             Column("measure_id", text, "Maßnahme"), Column("year", integer, "Haushaltsjahr"),
             Column("kind", text, "Art (investition, aufwand, personal)"), Column("amount", number, "Betrag (EUR)"),
         ), budget_rows, ("measure_id", "year", "kind"), (("measure_id", "measures", "id"),)),
+        Table("resolutions", "Beschlüsse zu Maßnahmen", (
+            Column("measure_id", text, "Maßnahme"), Column("position", integer, "Nr."),
+            Column("number", text, "Drucksache"), Column("body", text, "Gremium"), Column("date", "date", "Datum"),
+            Column("title", text, "Gegenstand"), Column("url", text, "Link"),
+        ), resolution_rows, ("measure_id", "position"), (("measure_id", "measures", "id"),)),
         Table("status_reports", "Statusberichte", (
             Column("measure_id", text, "Maßnahme"), Column("date", "date", "Datum"),
             Column("status", text, "Status"), Column("text", text, "Sachstand"),
@@ -211,8 +226,7 @@ def datapackage(
         "profile": "tabular-data-package",
         "name": package_name(config.municipality),
         "title": f"ISEK-Zielsystem und Schlüsselmaßnahmen – {config.municipality}",
-        "description": "Ziele, Kennzahlen, Schlüsselmaßnahmen, Haushaltsansätze und Statusberichte des "
-        "integrierten Stadtentwicklungskonzepts (ISEK).",
+        "description": rdf.DESCRIPTION,
         # RFC 3339 date-time, as the specification requires
         "created": f"{issued.isoformat()}T00:00:00Z",
         "licenses": [
@@ -249,14 +263,19 @@ def datapackage(
 
 
 def dcat_graph(
-    project: Project, all_tables: list[Table], fmt: ExportFormat, issued: date, base_url: str
+    project: Project,
+    all_tables: list[Table],
+    fmt: ExportFormat,
+    issued: date,
+    base_url: str,
+    description: str = rdf.DESCRIPTION,
 ) -> list[rdf.Node]:
     """DCAT-AP.de: catalog, dataset, one distribution per table and one for the zip."""
     distributions = [rdf.Distribution(f"{t.name}.{fmt}", t.title) for t in all_tables]
     distributions.append(
         rdf.Distribution(zip_name(project), "Alle Dateien des Exports (ZIP-Archiv)")
     )
-    return rdf.graph(project.config, distributions, issued, base_url)
+    return rdf.graph(project.config, distributions, issued, base_url, description)
 
 
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -301,21 +320,35 @@ def zip_bytes(files: dict[str, bytes], issued: date) -> bytes:
 
 
 def export_files(
-    project: Project, fmt: ExportFormat, issued: date, base_url: str | None = None
+    project: Project,
+    fmt: ExportFormat,
+    issued: date,
+    base_url: str | None = None,
+    *,
+    errors: int = 0,
 ) -> dict[str, bytes]:
     """File name -> content of every file of the export.
 
     The DCAT-AP.de files need absolute addresses; without a base URL (`--base-url` or
-    `open_data.base_url`) they are left out.
+    `open_data.base_url`) they are left out. `errors`: the data has that many errors and
+    is exported anyway (--allow-errors); the descriptions of the package and the dataset
+    then say so.
     """
     base_url = base_url or project.config.open_data.base_url
     all_tables = tables(project)
     texts = {f"{t.name}.{fmt}": table_text(t, fmt) for t in all_tables}
     texts.update({f"{EXCEL_FOLDER}/{t.name}.csv": excel_text(t) for t in all_tables})
     package = datapackage(project, all_tables, fmt, issued, base_url)
+    warning = (
+        f"Die Daten enthalten Fehler ({errors}): dieser Export kann unvollständig oder falsch "
+        "sein. "
+        if errors
+        else ""
+    )
+    package["description"] = warning + package["description"]
     texts["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     if base_url:
-        nodes = dcat_graph(project, all_tables, fmt, issued, base_url)
+        nodes = dcat_graph(project, all_tables, fmt, issued, base_url, warning + rdf.DESCRIPTION)
         texts["dcat.jsonld"] = rdf.jsonld(nodes)
         texts["dcat.ttl"] = rdf.turtle(nodes)
     files = {name: text.encode("utf-8") for name, text in texts.items()}

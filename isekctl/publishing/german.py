@@ -36,9 +36,39 @@ FIELD_LABELS: Final = {
     "report": "Statusbericht",
     "budget_total": "Haushaltsansätze insgesamt",
 }
-BUDGET_KINDS: Final = {"investition": "Investition", "aufwand": "Aufwand", "personal": "Personal"}
+# Doppik: what each budget kind is called in the Haushaltsplan, and in which part it stands.
+BUDGET_KINDS: Final = {
+    "personal": "Personalaufwendungen",
+    "aufwand": "Aufwendungen für Sach- und Dienstleistungen",
+    "investition": "Auszahlungen für Investitionen",
+}
+BUDGET_PLANS: Final = {
+    "personal": "Ergebnisplan",
+    "aufwand": "Ergebnisplan",
+    "investition": "Finanzplan",
+}
 RATINGS: Final = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
 RATING_SYMBOLS: Final = {"gruen": "●", "gelb": "▲", "rot": "■"}
+RATING_MEANINGS: Final = {
+    "gruen": "planmäßig",
+    "gelb": "Abweichung vom Plan, die Fachdienst und Verwaltung steuern",
+    "rot": "erhebliche Abweichung: Ziel, Zeit oder Budget der Maßnahme gefährdet",
+}
+DECIDERS: Final = {
+    "selbstverwaltung": "Selbstverwaltung (Rat und Ausschüsse)",
+    "verwaltung": "Verwaltung",
+}
+DRAFT_LABEL: Final = "Entwurf – Fortschreibungsvorschlag der Verwaltung, nicht beschlossen"
+# Nouns a report counts, singular and plural ("1 Maßnahme", "2 Maßnahmen").
+NOUNS: Final = {
+    "Maßnahme": "Maßnahmen",
+    "Schlüsselmaßnahme": "Schlüsselmaßnahmen",
+    "Ziel": "Ziele",
+    "Änderung": "Änderungen",
+    "Fehler": "Fehler",
+    "Monat": "Monate",
+    "Statusbericht": "Statusberichte",
+}
 COMPARISONS: Final = {
     "<=": "höchstens",
     ">=": "mindestens",
@@ -76,6 +106,12 @@ def money(value: Decimal | int | None) -> str:
 
 def signed_money(value: Decimal) -> str:
     return ("+" if value > 0 else "") + money(value).replace("-", "−")
+
+
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """'1 Maßnahme', '2 Maßnahmen', '0 Maßnahmen' (German uses the plural for zero)."""
+    many = plural or NOUNS.get(singular, singular)
+    return f"{number} {singular if number == 1 else many}"
 
 
 def day(value: date | None) -> str:

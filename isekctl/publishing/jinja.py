@@ -1,24 +1,42 @@
-"""Jinja2 rendering of reports and diffs, with German filters and safe text handling.
+"""Jinja2 rendering of reports and diffs: plain data in, German text out, nothing else reachable.
 
 Templates come from the data repository's `templates/` (or `--templates DIR`)
-first and from the packaged ones second, file by file. Since a pull request can
-change a repository's templates, they run in Jinja's immutable sandbox, always
-with `StrictUndefined`; HTML autoescapes everything, Markdown escapes through
-the `md` filter. Data is never template source.
+first and from the packaged ones second, file by file. A pull request can change a
+repository's templates, so every template – the packaged ones too, so there is one
+set of rules to test – runs in a sandbox that is stricter than Jinja's own:
+
+* the context is plain data (dicts, lists, str, int, Decimal, date, bool, None);
+  a template reads dict items and, beyond that, only a short list of harmless
+  methods of str and dict (`startswith`, `items` …): no attribute of any other
+  object, nothing that starts with `_`, no `str.format`;
+* only macros, blocks, `range`, `dict`, `namespace` and those methods may be called;
+* template files are read only as regular files inside their folder: no symbolic
+  link anywhere on the way, no `..`, nothing that resolves outside
+  (`ConfinedLoader`);
+* `StrictUndefined` everywhere; HTML autoescapes, Markdown escapes through `md`.
+
+An error in a repository's own template is the user's to fix (ISEK089, with the
+file and line); an error in a packaged one is a bug of isekctl.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from ..comparing.words import Segment
 from ..dates import PartialDate
+from ..findings import E, IsekError, Rule
 from ..resources import templates_dir
 from . import german
 
@@ -27,8 +45,48 @@ if TYPE_CHECKING:
 
 Format = Literal["md", "html"]
 
+TEMPLATE = Rule("ISEK089", "template", E, "Eine Berichtsvorlage ist fehlerhaft oder unzulässig.",
+                "Die Vorlage in templates/ korrigieren oder löschen; dann gilt die mitgelieferte.",
+                switchable=False, stops=True)  # fmt: skip
+
+MAX_TEMPLATE_BYTES: Final = 1024 * 1024
 _MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]|<>~])")
 _SAFE_SCHEMES: Final = ("https://", "http://", "mailto:")
+
+# What a template may touch besides dict items: read-only methods that reveal nothing.
+STR_METHODS: Final = frozenset({
+    "startswith", "endswith", "lower", "upper", "strip", "lstrip", "rstrip", "replace",
+    "split", "capitalize", "title", "isdigit", "count",
+})  # fmt: skip
+DICT_METHODS: Final = frozenset({"items", "keys", "values", "get"})
+LOOP_ATTRIBUTES: Final = frozenset({
+    "index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
+    "previtem", "nextitem", "cycle", "changed",
+})  # fmt: skip
+MAX_REPEAT: Final = 1_000_000  # "x" * n and [..] * n beyond this many items are refused
+PLAIN_TYPES: Final = (str, int, float, Decimal, date, bool, type(None))
+
+
+# --- plain data ------------------------------------------------------------------------
+
+
+def plain_problems(value: Any, where: str = "context") -> Iterator[str]:
+    """Where `value` holds something that is not plain data (for tests and debugging)."""
+    if isinstance(value, PLAIN_TYPES):
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str | int):
+                yield f"{where}: key {key!r} is a {type(key).__name__}"
+            yield from plain_problems(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from plain_problems(item, f"{where}[{index}]")
+    else:
+        yield f"{where} is a {type(value).__module__}.{type(value).__qualname__}"
+
+
+# --- filters ---------------------------------------------------------------------------
 
 
 def md(text: Any) -> str:
@@ -102,34 +160,41 @@ def safe_url(url: Any) -> str:
     return text if text.lower().startswith(_SAFE_SCHEMES) else ""
 
 
-def words_md(segments: tuple[Segment, ...] | list[Segment]) -> str:
+def _segment_parts(segment: Any) -> tuple[str, str, bool]:
+    """(op, text, space) of a word-diff segment, given as a dict or as a `Segment`."""
+    if isinstance(segment, Mapping):
+        return str(segment["op"]), str(segment["text"]), bool(segment.get("space"))
+    return segment.op, segment.text, segment.space
+
+
+def words_md(segments: Any) -> str:
     out = []
     for segment in segments:
-        text = md(segment.text)
+        op, raw, space = _segment_parts(segment)
+        text = md(raw)
         if not text:
             continue
-        mark = {"=": "", "-": "~~", "+": "**"}[segment.op]
-        out.append((" " if segment.space else "") + f"{mark}{text}{mark}")
+        mark = {"=": "", "-": "~~", "+": "**"}[op]
+        out.append((" " if space else "") + f"{mark}{text}{mark}")
     return "".join(out)
 
 
-def words_html(segments: tuple[Segment, ...] | list[Segment]) -> Any:
+def words_html(segments: Any) -> Any:
     from markupsafe import Markup, escape
 
     out = []
     for segment in segments:
-        tag = {"=": None, "-": "del", "+": "ins"}[segment.op]
-        text = escape(segment.text)
-        out.append(
-            (" " if segment.space else "") + (f"<{tag}>{text}</{tag}>" if tag else str(text))
-        )
+        op, raw, space = _segment_parts(segment)
+        tag = {"=": None, "-": "del", "+": "ins"}[op]
+        text = escape(raw)
+        out.append((" " if space else "") + (f"<{tag}>{text}</{tag}>" if tag else str(text)))
     return Markup("".join(out))
 
 
-def words_side_html(segments: tuple[Segment, ...] | list[Segment], side: str) -> Any:
+def words_side_html(segments: Any, side: str) -> Any:
     """One side of a Synopse: the old wording with <del>, or the new one with <ins>."""
     hidden = "+" if side == "old" else "-"
-    return words_html([s for s in segments if s.op != hidden])
+    return words_html([s for s in segments if _segment_parts(s)[0] != hidden])
 
 
 def resolution_url(template: str, number: str) -> str:
@@ -139,13 +204,33 @@ def resolution_url(template: str, number: str) -> str:
     return safe_url(template.replace("{resolution}", quote(number, safe="")))
 
 
+_BLANKS: Final = re.compile(r"\s+")
+
+
 def slug(value: Any) -> str:
     """A token for data attributes: blanks become underscores, so lists can be blank-separated."""
-    return re.sub(r"\s+", "_", str(value))
+    text = str(value)
+    return _BLANKS.sub("_", text) if " " in text or not text.isprintable() else text
 
 
-def partial(value: PartialDate | None) -> str:
+def partial(value: PartialDate | str | None) -> str:
+    if isinstance(value, str):
+        return value or "–"
     return value.german() if value else "–"
+
+
+def assumed(item: Mapping[str, Any], field: str) -> Any:
+    """' (Annahme)' after a value that `item` marks as an illustrative assumption (HTML)."""
+    from markupsafe import Markup
+
+    if field in item.get("assumed", ()):
+        return Markup(' <span class="assumed">(Annahme)</span>')
+    return Markup("")
+
+
+def assumed_md(item: Mapping[str, Any], field: str) -> str:
+    """The same mark for Markdown."""
+    return " *(Annahme)*" if field in item.get("assumed", ()) else ""
 
 
 def csp_hash(script: str) -> str:
@@ -172,38 +257,249 @@ FILTERS: Final[dict[str, Callable[..., Any]]] = {
     "partial": partial,
     "label": german.label,
     "value": german.value,
+    "count": german.count,
+    "assumed": assumed,
+    "assumed_md": assumed_md,
     "csp_hash": csp_hash,
 }
 
 
-def environment(fmt: Format, override: Path | None = None) -> JinjaEnvironment:
-    """The override folder first, then the packaged templates.
+# --- loading template files --------------------------------------------------------------
 
-    The packaged templates are reviewed code of this package; a repository's own
-    templates may come from a pull request, so with them everything runs in
-    Jinja's immutable sandbox (about twice as slow, hence not always).
+
+class TemplateRefused(Exception):
+    """A template file that is not read: a link, outside its folder, not a regular file."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def _confined_parts(name: str) -> list[str]:
+    parts = name.replace("\\", "/").split("/")
+    if (
+        name.startswith("/")
+        or "\x00" in name
+        or any(p in ("", ".", "..") for p in parts)
+        or ":" in parts[0]
+    ):
+        raise TemplateRefused(
+            name,
+            "Vorlagen werden nur innerhalb ihres Ordners gelesen (kein `..`, kein absoluter Pfad)",
+        )
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class ConfinedLoader:
+    """Reads `name` as a regular file inside `folder`, never through a symbolic link.
+
+    Every step of the way is `lstat`ed; the file is opened with O_NOFOLLOW and
+    checked again on the open descriptor, so a link swapped in meanwhile is not
+    followed either. A name that is missing here lets the next folder answer;
+    a name that exists but must not be read stops the rendering.
     """
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    overrides = bool(override and override.is_dir() and any(override.glob("*.j2")))
-    loaders = [FileSystemLoader(str(override))] if overrides else []
-    loaders.append(FileSystemLoader(str(templates_dir())))
-    kind = ImmutableSandboxedEnvironment if overrides else Environment
-    env = kind(
-        loader=ChoiceLoader(loaders),
+    folder: Path
+    trusted: bool  # the packaged templates (an error in them is a bug of isekctl)
+
+    def load(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        parts = _confined_parts(name)
+        try:
+            folder_stat = os.lstat(self.folder)
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(folder_stat.st_mode) or not stat.S_ISDIR(folder_stat.st_mode):
+            raise TemplateRefused(
+                name,
+                f"der Vorlagenordner {self.folder.name}/ ist kein echtes Verzeichnis (symbolischer Link?)",
+            )
+        path = self.folder
+        for index, part in enumerate(parts):
+            path = path / part
+            try:
+                mode = os.lstat(path).st_mode
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+            if stat.S_ISLNK(mode):
+                raise TemplateRefused(
+                    name,
+                    "ist ein symbolischer Link; Vorlagen werden nur als reguläre Dateien gelesen",
+                )
+            last = index == len(parts) - 1
+            if not last and not stat.S_ISDIR(mode):
+                return None
+            if last and not stat.S_ISREG(mode):
+                raise TemplateRefused(name, "ist keine reguläre Datei")
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            descriptor = os.open(path, flags)
+        except OSError as exc:
+            raise TemplateRefused(name, f"lässt sich nicht lesen ({exc.strerror})") from None
+        with os.fdopen(descriptor, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                raise TemplateRefused(name, "ist keine reguläre Datei")
+            if opened.st_size > MAX_TEMPLATE_BYTES:
+                raise TemplateRefused(name, "ist größer als 1 MiB")
+            raw = handle.read(MAX_TEMPLATE_BYTES + 1)
+        if not path.resolve().is_relative_to(self.folder.resolve()):
+            raise TemplateRefused(name, "liegt außerhalb des Vorlagenordners")
+        try:
+            source = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplateRefused(name, "ist nicht in UTF-8 kodiert") from None
+        signature = (opened.st_ino, opened.st_size, opened.st_mtime_ns)
+
+        def uptodate() -> bool:
+            try:
+                now = os.lstat(path)
+            except OSError:
+                return False
+            return (now.st_ino, now.st_size, now.st_mtime_ns) == signature and not stat.S_ISLNK(
+                now.st_mode
+            )
+
+        return source, str(path), uptodate
+
+
+def _loader(folders: tuple[ConfinedLoader, ...]) -> Any:
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class ChoiceOfFolders(BaseLoader):
+        def get_source(
+            self,
+            environment: Any,  # noqa: ARG002
+            template: str,
+        ) -> tuple[str, str | None, Callable[[], bool] | None]:
+            for folder in folders:
+                found = folder.load(template)
+                if found is not None:
+                    return found
+            raise TemplateNotFound(template)
+
+    return ChoiceOfFolders()
+
+
+# --- the sandbox -------------------------------------------------------------------------
+
+
+@cache
+def _sandbox_class() -> type:
+    from jinja2.environment import TemplateModule
+    from jinja2.exceptions import SecurityError
+    from jinja2.runtime import BlockReference, LoopContext, Macro
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
+    from jinja2.utils import Namespace
+
+    callables = (safe_range, dict, Namespace)
+
+    def allowed(obj: Any, name: str) -> bool:
+        if name.startswith("_"):
+            return False
+        if isinstance(obj, str):
+            return name in STR_METHODS
+        if isinstance(obj, dict):
+            return name in DICT_METHODS
+        if isinstance(obj, LoopContext):
+            return name in LOOP_ATTRIBUTES
+        return isinstance(obj, TemplateModule | Namespace)
+
+    class PlainDataSandbox(ImmutableSandboxedEnvironment):
+        """Jinja's immutable sandbox, narrowed to plain data (see the module docstring)."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:  # noqa: ARG002
+            return allowed(obj, attr)
+
+        def is_safe_callable(self, obj: Any) -> bool:
+            if isinstance(obj, Macro | BlockReference | LoopContext):
+                return True
+            if any(obj is c for c in callables):
+                return True
+            owner = getattr(obj, "__self__", None)
+            name = getattr(obj, "__name__", "")
+            return owner is not None and not isinstance(owner, type) and allowed(owner, name)
+
+        def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+            """Refused at once, not as an undefined value that a list or `default` would hide."""
+            raise SecurityError(f"`{attribute}` von {type(obj).__name__}")
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if isinstance(obj, dict) and attribute in obj:
+                return obj[attribute]
+            if not allowed(obj, attribute):
+                if isinstance(obj, dict) or not hasattr(obj, attribute):
+                    return self.undefined(obj=obj, name=attribute)
+                return self.unsafe_undefined(obj, attribute)
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            if isinstance(obj, dict | list | tuple | str):
+                try:
+                    return obj[argument]
+                except (TypeError, LookupError):
+                    pass
+            if isinstance(argument, str):
+                return self.getattr(obj, argument)
+            return self.undefined(obj=obj, name=argument)
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**12):
+                raise SecurityError("`**` mit so großen Zahlen ist in Vorlagen nicht erlaubt")
+            if operator == "*":
+                sized = next((x for x in (left, right) if isinstance(x, str | list | tuple)), None)
+                times = right if sized is left else left
+                if sized is not None and isinstance(times, int) and len(sized) * times > MAX_REPEAT:
+                    raise SecurityError(
+                        "Wiederholung über 1.000.000 Zeichen ist in Vorlagen nicht erlaubt"
+                    )
+            return super().call_binop(context, operator, left, right)
+
+    return PlainDataSandbox
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+
+
+def environment(fmt: Format, override: Path | None = None) -> JinjaEnvironment:
+    """The override folder first, then the packaged templates, all in the sandbox."""
+    return _environment(fmt, str(override.absolute()) if override else None)
+
+
+@cache
+def _environment(fmt: Format, override: str | None) -> JinjaEnvironment:
+    from jinja2 import StrictUndefined
+
+    folders = [ConfinedLoader(Path(override), trusted=False)] if override else []
+    folders.append(ConfinedLoader(templates_dir(), trusted=True))
+    env: JinjaEnvironment = _sandbox_class()(
+        loader=_loader(tuple(folders)),
         undefined=StrictUndefined,
         autoescape=fmt == "html",
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=True,
     )
+    for name in ("lipsum", "cycler", "joiner"):
+        env.globals.pop(name, None)
     env.filters.update(FILTERS)
     env.globals.update(
-        ratings=german.RATINGS,
-        rating_symbols=german.RATING_SYMBOLS,
-        budget_kinds=german.BUDGET_KINDS,
-        comparisons=german.COMPARISONS,
+        ratings=dict(german.RATINGS),
+        rating_symbols=dict(german.RATING_SYMBOLS),
+        rating_meanings=dict(german.RATING_MEANINGS),
+        budget_kinds=dict(german.BUDGET_KINDS),
+        comparisons=dict(german.COMPARISONS),
     )
     return env
 
@@ -211,7 +507,18 @@ def environment(fmt: Format, override: Path | None = None) -> JinjaEnvironment:
 def render(
     template: str, fmt: Format, context: dict[str, Any], override: Path | None = None
 ) -> str:
-    text = environment(fmt, override).get_template(template).render(**context)
+    """The template rendered with `context`; a broken or refused repository template stops."""
+    from jinja2 import TemplateError
+
+    try:
+        text = environment(fmt, override).get_template(template).render(**context)
+    except TemplateRefused as exc:
+        raise _stop(exc.name, None, exc.reason, override) from None
+    except TemplateError as exc:
+        where = _repository_frame(exc, override)
+        if where is None:
+            raise
+        raise _stop(where[0], where[1], _message(exc), override) from None
     # no trailing blanks, no runs of empty lines, one final newline: stable output that diffs well
     lines: list[str] = []
     for line in text.splitlines():
@@ -221,3 +528,46 @@ def render(
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def _message(exc: Exception) -> str:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    detail = str(getattr(exc, "message", None) or exc)
+    if isinstance(exc, SecurityError):
+        return f"Die Vorlage greift auf etwas zu, das Vorlagen nicht dürfen ({detail})"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"Syntaxfehler in der Vorlage: {detail}"
+    if isinstance(exc, UndefinedError):
+        return f"Die Vorlage verwendet etwas, das es nicht gibt: {detail}"
+    return f"Die Vorlage lässt sich nicht anwenden: {detail}"
+
+
+def _repository_frame(exc: BaseException, override: Path | None) -> tuple[str, int] | None:
+    """(file, line) of the repository template the error comes from, else None (a bug)."""
+    if override is None:
+        return None
+    folder = str(override.absolute())
+    filename = getattr(exc, "filename", None)
+    if filename and str(filename).startswith(folder):
+        return str(filename), int(getattr(exc, "lineno", 0) or 0)
+    found = None
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith(folder):
+            found = (code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _stop(name: str, line: int | None, reason: str, override: Path | None) -> IsekError:
+    shown = name
+    if override is not None and name.startswith(str(override.absolute())):
+        shown = f"{override.name}/{Path(name).relative_to(override.absolute()).as_posix()}"
+    elif override is not None and not name.startswith("/"):
+        shown = f"{override.name}/{name}"
+    from ..findings import Location
+
+    return IsekError(TEMPLATE.at(Location(shown, line or 0), f"{reason}.", TEMPLATE.fix))

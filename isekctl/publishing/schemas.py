@@ -34,6 +34,7 @@ DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
         "stale_after_months": "Ab wie vielen Monaten ein Statusbericht als veraltet gilt.",
         "open_data": "Angaben für den Open-Data-Export (DCAT-AP.de).",
         "checks": "Schwere einzelner Prüfungen ändern: Prüfcode → error, warning oder off.",
+        "assumptions": "Annahmen: welche Felder zur Veranschaulichung angenommen sind, nicht aus einer Quelle belegt (die Berichte markieren sie).",
     },
     "OpenData": {
         "publisher": "Veröffentlichende Stelle, z. B. Stadt Neumünster.",
@@ -57,6 +58,7 @@ DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
         "sdgs": "Nachhaltigkeitsziele der Agenda 2030 (1–17).",
         "themes": "Themen (Schlüssel aus isek.yaml `themes`).",
         "indicators": "Kennzahlen mit Ausgangswert, Zielwert und Messwerten.",
+        "assumptions": "Annahmen: welche Felder zur Veranschaulichung angenommen sind, nicht aus einer Quelle belegt (die Berichte markieren sie).",
     },
     "Indicator": {
         "id": "Dauerhafte ID der Kennzahl.",
@@ -69,6 +71,7 @@ DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
         "target": "Zielwert {year, value, comparison}.",
         "target_path": "Sollwerte je Jahr auf dem Weg zum Zielwert.",
         "values": "Messwerte (Ist) je Jahr.",
+        "assumptions": "Annahmen: welche Felder zur Veranschaulichung angenommen sind, nicht aus einer Quelle belegt (die Berichte markieren sie).",
     },
     "Measure": {
         "id": "Dauerhafte ID; der Dateiname ist <id>.yaml.",
@@ -90,6 +93,7 @@ DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
         "sdgs": "Nachhaltigkeitsziele der Agenda 2030 (1–17).",
         "themes": "Themen (Schlüssel aus isek.yaml `themes`).",
         "reports": "Statusberichte, der älteste zuerst.",
+        "assumptions": "Annahmen: welche Felder zur Veranschaulichung angenommen sind, nicht aus einer Quelle belegt (die Berichte markieren sie).",
     },
     "BudgetLine": {
         "year": "Haushaltsjahr.",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..findings import E, Rule
-from ..model import Goal, Measure
+from ..model import Goal, Measure, Resolution
 from ..project import Project
 from ..publishing import german
 from ..text import suggest, visible
@@ -79,6 +79,30 @@ def tree(project: Project) -> RenderableType:
     return root
 
 
+def _period(measure: Measure) -> str:
+    start = measure.start.german() if measure.start else ""
+    end = measure.end.german() if measure.end else ""
+    if start and end:
+        return f"{start} bis {end}"
+    return f"ab {start}" if start else (f"bis {end}" if end else "–")
+
+
+def _resolution(item: str | Resolution) -> str:
+    """A council decision as one line: number, body, date, title and link where known."""
+    if isinstance(item, str):
+        return item
+    parts = [str(item)]
+    said = [item.body or "", german.day(item.date) if item.date else ""] if item.number else []
+    detail = ", ".join(p for p in said if p)
+    if item.title:
+        detail = f"{detail}: {item.title}" if detail else item.title
+    if detail:
+        parts.append(f"({detail})")
+    if item.url:
+        parts.append(item.url)
+    return " ".join(parts)
+
+
 def _table(rows: list[tuple[str, str]]) -> Any:
     from rich.table import Table
 
@@ -109,12 +133,18 @@ def show(project: Project, identifier: str) -> RenderableType:
             ("Fachdienst", f"{m.department}" + (f" – {config.departments[m.department]}" if config.departments and m.department in config.departments else "")),
             ("Status", config.status_name(m.status)),
             ("Ampel", f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" + (f" – {m.rating_reason.strip()}" if m.rating_reason else "") if m.rating else "nicht bewertet"),
-            ("Zeitraum", " bis ".join(p for p in ((m.start.german() if m.start else ""), (m.end.german() if m.end else "")) if p) or "–"),
+            ("Zeitraum", _period(m)),
         ]  # fmt: skip
+        if m.decided_by:
+            rows.append(("Beschlossen von", german.DECIDERS.get(m.decided_by, m.decided_by)))
         if m.resolutions:
-            rows.append(("Drucksachen", ", ".join(str(r) for r in m.resolutions)))
+            rows.append(("Beschlüsse", "\n".join(_resolution(r) for r in m.resolutions)))
         if m.description:
             rows.append(("Beschreibung", m.description.strip()))
+        if m.assumptions:
+            rows.append(
+                ("Annahmen", "zur Veranschaulichung angenommen: " + ", ".join(m.assumptions))
+            )
         parts: list[Any] = [Rule(visible(m.title)), _table(rows)]
         if m.budget:
             budget = Table(title="Haushaltsansätze", title_justify="left")
@@ -187,11 +217,27 @@ def show(project: Project, identifier: str) -> RenderableType:
             rows.append(("SDGs", ", ".join(str(s) for s in g.sdgs)))
         if g.description:
             rows.append(("Beschreibung", g.description.strip()))
-        history = [r.model for r in project.revisions if any(x.id == g.id for x in r.model.goals)]
-        for revision in history:
-            old = next(x for x in revision.goals if x.id == g.id)
-            if old.title != g.title:
-                rows.append((f"Revision {revision.id}", old.title))
+        if g.assumptions:
+            rows.append(
+                ("Annahmen", "zur Veranschaulichung angenommen: " + ", ".join(g.assumptions))
+            )
+        decided = project.current_revision()
+        before = next((x for x in decided.goals if x.id == g.id), None) if decided else None
+        if decided is None:
+            rows.append(("Stand", f"Arbeitsstand ({german.DRAFT_LABEL}); noch kein Beschluss"))
+        elif before is None:
+            rows.append(
+                (
+                    "Stand",
+                    f"Arbeitsstand ({german.DRAFT_LABEL}); nicht im Beschlussstand {decided.id}",
+                )
+            )
+        elif before.title != g.title:
+            rows.append(("Stand", f"Arbeitsstand ({german.DRAFT_LABEL})"))
+            rows.append((f"Beschlussstand {decided.id}", before.title))
+        else:
+            rows.append(("Stand", f"Wortlaut wie im Beschlussstand {decided.id}"))
+        rows.append(("Historie", f"isekctl history {g.id}"))
         parts = [Rule(visible(g.title)), _table(rows)]
         for indicator in g.indicators:
             values = (

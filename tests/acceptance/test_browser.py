@@ -62,7 +62,48 @@ def axe_violations(page, url: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every HTML report of the shipped example, plus the Synopse against 2020."""
+    """Every HTML report of the shipped example on each basis, and one with ratings and errors."""
+    from typer.testing import CliRunner
+
+    from isekctl.cli import app
+
+    from ..conftest import ROOT, build_repo, write_tree
+
+    example = tmp_path_factory.mktemp("example")
+    shutil.copy2(ROOT / "isek.yaml", example / "isek.yaml")
+    shutil.copytree(ROOT / "data", example / "data")
+    out = tmp_path_factory.mktemp("html")
+    runner = CliRunner()
+    day = ["--stichtag", "2024-06-30"]
+    for folder, args in (
+        (out, []),
+        (out / "since", ["-k", "zielsystem", "--since", "2020"]),
+        (out / "arbeitsstand", ["--basis", "arbeitsstand"]),
+    ):
+        result = runner.invoke(
+            app, ["report", "--repo", str(example), "--out", str(folder), *day, *args]
+        )
+        assert result.exit_code == 0, result.output
+    rated = build_repo(tmp_path_factory.mktemp("rated") / "repo")
+    write_tree(rated, {
+        "data/measures/M-1.yaml": (
+            "id: M-1\ntitle: Terminvergabe\ngoals: [F1]\ndepartment: FD 10\ndecided_by: verwaltung\n"
+            "status: laufend\nrating: rot\nrating_reason: Der Anbieter liefert später.\nend: 2024\n"
+            "resolutions: [{body: Rat, date: 2023-11-14, title: Beschluss, url: 'https://example.org/1'}]\n"
+            "assumptions: [department]\n"
+        ),
+        "data/measures/M-2.yaml": "id: M-2\ntitle: Kaputt\ngoals: [F1]\ndepartment: FD 10\nstatus: 3\n",
+    })  # fmt: skip
+    result = runner.invoke(
+        app, ["report", "--repo", str(rated), "--out", str(out / "rated"), *day, "--allow-errors"]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def synopses(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Synopse of the shipped example against 2020, and of every change class."""
     from typer.testing import CliRunner
 
     from isekctl.cli import app
@@ -72,26 +113,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     example = tmp_path_factory.mktemp("example")
     shutil.copy2(ROOT / "isek.yaml", example / "isek.yaml")
     shutil.copytree(ROOT / "data", example / "data")
-    out = tmp_path_factory.mktemp("html")
+    out = tmp_path_factory.mktemp("synopse")
     runner = CliRunner()
-    assert runner.invoke(app, ["report", "--repo", str(example), "--out", str(out)]).exit_code == 0
-    assert (
-        runner.invoke(
-            app,
-            [
-                "report",
-                "--repo",
-                str(example),
-                "--out",
-                str(out / "since"),
-                "-k",
-                "zielsystem",
-                "--since",
-                "2020",
-            ],
-        ).exit_code
-        == 0
-    )
     assert (
         runner.invoke(
             app,
@@ -120,35 +143,42 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+REPORTS = [
+    "zielsystem.html",
+    "stadtentwicklungsbericht.html",
+    "haushaltsbericht.html",
+    "massnahmenliste.html",
+]
 PAGES = [
-    "zielsystem.html", "stadtentwicklungsbericht.html", "haushaltsbericht.html", "massnahmenliste.html",
-    "since/zielsystem.html", "synopse.html", "synopse-alle.html",
+    *REPORTS, "since/zielsystem.html", *(f"arbeitsstand/{p}" for p in REPORTS), *(f"rated/{p}" for p in REPORTS),
 ]  # fmt: skip
+SYNOPSES = ["synopse.html", "synopse-alle.html"]
+
+
+def _check_page(browser, path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    violations = axe_violations(page, path.as_uri())
+    page.close()
+    assert violations == [], violations
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r, seen=requests: seen.append(r.url))
+    page.on("console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None)
+    page.goto(path.as_uri())
+    page.close()
+    assert [r for r in requests if not r.startswith("file:")] == []
+    assert errors == []  # a CSP violation would show up here
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_no_accessibility_violations(browser, published: Path, name: str) -> None:
-    page = browser.new_page()
-    violations = axe_violations(page, (published / name).as_uri())
-    page.close()
-    assert violations == [], violations
+def test_reports_are_accessible_and_self_contained(browser, published: Path, name: str) -> None:
+    _check_page(browser, published / name)
 
 
-def test_reports_make_no_network_requests_and_run_no_blocked_script(
-    browser, published: Path
-) -> None:
-    for name in PAGES:
-        page = browser.new_page()
-        requests: list[str] = []
-        errors: list[str] = []
-        page.on("request", lambda r, seen=requests: seen.append(r.url))
-        page.on(
-            "console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None
-        )
-        page.goto((published / name).as_uri())
-        page.close()
-        assert [r for r in requests if not r.startswith("file:")] == [], name
-        assert errors == [], (name, errors)  # a CSP violation would show up here
+@pytest.mark.parametrize("name", SYNOPSES)
+def test_synopses_are_accessible_and_self_contained(browser, synopses: Path, name: str) -> None:
+    _check_page(browser, synopses / name)
 
 
 def test_filters_work_and_the_table_works_without_javascript(browser, published: Path) -> None:

@@ -235,9 +235,10 @@ def test_export_csv_rows_columns_and_datapackage(example: Path, tmp_path: Path, 
     assert run("export", "--repo", example, "--out", out, "--base-url", base).exit_code == 0
     goals, measures = _csv(out / "goals.csv"), _csv(out / "measures.csv")
     budget, values = _csv(out / "budget.csv"), _csv(out / "indicator_values.csv")
-    assert (len(goals), len(measures), len(budget), len(values)) == (31, 39, 32, 2)
+    assert (len(goals), len(measures), len(budget), len(values)) == (31, 40, 39, 2)
     assert list(budget[0]) == ["measure_id", "year", "kind", "amount"]
-    assert sum(float(row["amount"]) for row in budget) == 2_863_800
+    # seed 003: 881.900 € Personalaufwendungen 2021–2025, Sachmittel and Investitionen 2021/2022
+    assert sum(float(row["amount"]) for row in budget) == 5 * 881_900 + 750_000 + 350_000
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert package["name"] == "isek-stadt-neumuenster"
     assert package["licenses"][0]["name"] == "dl-de/by-2-0"
@@ -275,10 +276,11 @@ def test_show_goal_and_measure(example: Path, run: Run) -> None:
     goal = run("show", "KLIMA", "--repo", example)
     assert goal.exit_code == 0
     assert "Natürliche Lebensgrundlage sichern und klimaneutral werden" in goal.stdout
-    assert "Revision 2020" in goal.stdout and "Klimaschutz aktiv gestalten" in goal.stdout
-    assert "DIGI-EAKTE" in goal.stdout
+    assert "Beschlussstand 2020" in goal.stdout and "Klimaschutz aktiv gestalten" in goal.stdout
+    assert "nicht beschlossen" in goal.stdout and "isekctl history KLIMA" in goal.stdout
     measure = run("show", "DIGI-PROJEKTLEITUNG", "--repo", example)
-    assert "Haushaltsansätze" in measure.stdout and "376.200 €" in measure.stdout
+    assert "Haushaltsansätze" in measure.stdout and "504.000 €" in measure.stdout
+    assert "0121/2018/MV (Ratsversammlung, 18.06.2019" in measure.stdout
     assert "28.10.2020" in measure.stdout
     unknown = run("show", "KLIMAA", "--repo", example)
     assert unknown.exit_code == 2 and "Meinten Sie `KLIMA`?" in unknown.stderr
@@ -288,8 +290,8 @@ def test_tree_shows_hierarchy_and_counts(example: Path, run: Run) -> None:
     result = run("tree", "--repo", example)
     assert result.exit_code == 0
     assert "Produktbereich 1: Zentrale Verwaltung" in result.stdout
-    assert "PB1-DIGITALISIERUNG Digitalisierung gestalten (23 Maßnahmen" in result.stdout
-    assert "31 Ziele, 39 Maßnahmen" in result.stdout
+    assert "PB1-DIGITALISIERUNG Digitalisierung gestalten (28 Maßnahmen" in result.stdout
+    assert "31 Ziele, 40 Maßnahmen" in result.stdout
 
 
 def test_pre_commit_hook_manifest() -> None:

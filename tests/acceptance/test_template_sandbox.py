@@ -1,0 +1,169 @@
+"""A data repository's own templates cannot run code, read files or leave their folder.
+
+Every known escape is tried through the templates that CI renders for a pull request:
+the reports (`report`) and the Synopse (`diff --format md|html`), each overridden by
+a file in the repository's `templates/`. Each must stop with ISEK089 (exit 1), run
+nothing, print no secret and write no output file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ..conftest import Run, write_tree
+
+MARKER = "isekctl-pwned"
+# pickle of os.system("touch <marker>") – what pydantic's deprecated parse_raw would unpickle
+PICKLE = "cos\\nsystem\\n(S'touch {marker}'\\ntR."
+
+ESCAPES = {
+    "pickle-config": '{{ config.parse_raw("%s", content_type="application/pickle", allow_pickle=True) }}',
+    "pickle-any": '{{ %s.parse_raw("%s", content_type="application/pickle", allow_pickle=True) }}',
+    "class-mro": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "class-item": "{{ ''['__class__'] }}",
+    "globals": "{{ %s.__init__.__globals__ }}",
+    "attr-filter": "{{ %s | attr('__class__') }}",
+    "attr-format": "{{ (%s | attr('format'))('{0.__class__}') }}",
+    "format-walk": "{{ '{0.__class__.__mro__}'.format(%s) }}",
+    "format-map": "{{ '{x.__class__}'.format_map({'x': %s}) }}",
+    "namespace": "{{ namespace.__init__.__globals__ }}",
+    "range-self": "{{ range.__self__ }}",
+    "self-globals": "{{ self.__init__.__globals__ }}",
+    "loop-class": "{% for x in [1] %}{{ loop.__class__.__init__.__globals__ }}{% endfor %}",
+    "map-attribute": "{{ [%s] | map(attribute='__class__') | list }}",
+    "lipsum": "{{ lipsum.__globals__ }}",
+    "cycler": "{{ cycler.__init__.__globals__ }}",
+    "repeat-bomb": "{{ 'x' * 100000000 }}",
+    "power-bomb": "{{ 2 ** 100000000 }}",
+}
+TARGETS = {  # what a template of each kind gets: the name of a value in its context
+    ("report", "zielsystem.md.j2"): "municipality",
+    ("diff", "diff.md.j2"): "diff",
+    ("diff", "diff.html.j2"): "diff",
+}
+
+
+def _payload(name: str, value: str, marker: Path) -> str:
+    template = ESCAPES[name]
+    pickle = PICKLE.format(marker=marker)
+    if name == "pickle-config":
+        return template % pickle
+    if name == "pickle-any":
+        return template % (value, pickle)
+    return template.replace("%s", value)
+
+
+def _render(run: Run, repo: Path, out: Path, command: str, template: str) -> object:
+    if command == "report":
+        return run("report", "--repo", repo, "-k", "zielsystem", "-f", "md", "--out", out)
+    fmt = template.split(".")[1]
+    return run("diff", "2020", "--repo", repo, "-f", fmt, "-o", out / f"synopse.{fmt}")
+
+
+@pytest.mark.parametrize("target", list(TARGETS), ids=lambda t: f"{t[0]}-{t[1]}")
+@pytest.mark.parametrize("escape", list(ESCAPES))
+def test_known_escapes_stop_with_a_template_finding(
+    example: Path, tmp_path: Path, run: Run, escape: str, target: tuple[str, str]
+) -> None:
+    command, template = target
+    marker = tmp_path / MARKER
+    write_tree(example, {f"templates/{template}": _payload(escape, TARGETS[target], marker) + "\n"})
+    out = tmp_path / "out"
+    result = _render(run, example, out, command, template)
+    assert result.exit_code == 1, (escape, result.output)  # type: ignore[attr-defined]
+    assert "ISEK089" in result.stderr  # type: ignore[attr-defined]
+    assert f"templates/{template}" in result.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output and "Interner Fehler" not in result.output  # type: ignore[attr-defined]
+    assert not marker.exists(), "the template ran a command"
+    assert not out.exists() or not any(out.iterdir()), "nothing is written"
+
+
+SECRET = "token-4711-do-not-print"
+
+
+@pytest.mark.parametrize("target", list(TARGETS), ids=lambda t: f"{t[0]}-{t[1]}")
+@pytest.mark.parametrize(
+    "how", ["symlink-file", "symlink-folder", "parent", "absolute", "symlink-templates"]
+)
+def test_includes_read_only_regular_files_inside_templates(
+    example: Path, tmp_path: Path, run: Run, how: str, target: tuple[str, str]
+) -> None:
+    command, template = target
+    (example / ".git").mkdir()
+    (example / ".git" / "config").write_text(
+        f"[http]\n\textraheader = {SECRET}\n", encoding="utf-8"
+    )
+    templates = example / "templates"
+    templates.mkdir()
+    include = {
+        "symlink-file": "x.j2",
+        "symlink-folder": "sub/config",
+        "parent": "../.git/config",
+        "absolute": str(example / ".git" / "config"),
+        "symlink-templates": "x.j2",
+    }[how]
+    if how == "symlink-file":
+        (templates / "x.j2").symlink_to(Path("..") / ".git" / "config")
+    elif how == "symlink-folder":
+        (templates / "sub").symlink_to(example / ".git")
+    elif how == "symlink-templates":
+        templates.rmdir()
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        (elsewhere / "x.j2").write_text(SECRET, encoding="utf-8")
+        (elsewhere / template).write_text("{% include 'x.j2' %}\n", encoding="utf-8")
+        templates.symlink_to(elsewhere)
+    if how != "symlink-templates":
+        (templates / template).write_text(f"{{% include '{include}' %}}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _render(run, example, out, command, template)
+    assert result.exit_code == 1, (how, result.output)  # type: ignore[attr-defined]
+    assert "ISEK089" in result.stderr  # type: ignore[attr-defined]
+    assert SECRET not in result.output  # type: ignore[attr-defined]
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_template_that_is_a_link_is_refused_not_followed(
+    example: Path, tmp_path: Path, run: Run
+) -> None:
+    (example / "templates").mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    (example / "templates" / "zielsystem.md.j2").symlink_to(secret)
+    out = tmp_path / "out"
+    result = run("report", "--repo", example, "-k", "zielsystem", "-f", "md", "--out", out)
+    assert result.exit_code == 1 and "ISEK089" in result.stderr
+    assert "symbolischer Link" in result.stderr and SECRET not in result.output
+
+
+def test_legitimate_template_features_still_work(example: Path, tmp_path: Path, run: Run) -> None:
+    write_tree(example, {
+        "templates/teile/kopf.j2": "{% macro kopf(t) %}## {{ t | upper }}{% endmacro %}",
+        "templates/zielsystem.md.j2": (
+            "{% from 'teile/kopf.j2' import kopf %}{{ kopf(municipality) }}\n"
+            "{% set ns = namespace(n=0) %}"
+            "{% for level in levels %}{% set ns.n = ns.n + 1 %}"
+            "{{ loop.index }}. {{ level.name }}{% if level.name.startswith('Gesamt') %} (oben){% endif %}\n"
+            "{% endfor %}"
+            "{% for key, value in basis.items() | sort %}{{ key }} {% endfor %}\n"
+            "{{ ns.n }} Ebenen, {{ range(3) | list | length }}, {{ statuses.get('laufend') }}\n"
+        ),
+    })  # fmt: skip
+    out = tmp_path / "out"
+    result = run("report", "--repo", example, "-k", "zielsystem", "-f", "md", "--out", out)
+    assert result.exit_code == 0, result.output
+    text = (out / "zielsystem.md").read_text(encoding="utf-8")
+    assert text.startswith(
+        "## STADT NEUMÜNSTER\n1. Gesamtstädtische Ziele (oben)2. Produktbereichsziele"
+    )
+    assert "decided draft label note text" in text and "2 Ebenen, 3, laufend" in text
+
+
+def test_templates_are_not_read_from_a_named_pipe(example: Path, tmp_path: Path, run: Run) -> None:
+    (example / "templates").mkdir()
+    os.mkfifo(example / "templates" / "zielsystem.md.j2")
+    result = run("report", "--repo", example, "-k", "zielsystem", "-f", "md", "--out", tmp_path)
+    assert result.exit_code == 1 and "keine reguläre Datei" in result.stderr
