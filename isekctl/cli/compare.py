@@ -140,7 +140,7 @@ def revision_freeze(
 ) -> None:
     """Die Ziele aus data/goals/ als Revision einfrieren (data/revisions/ID.yaml)."""
     from ..reading.pipeline import load
-    from ..writing.atomic import write_text
+    from ..writing.atomic import write_data
     from ..writing.freeze import freeze, target
 
     source, _ = open_repo(repo, writing=True)
@@ -155,7 +155,9 @@ def revision_freeze(
         decided_on=decided_on.date() if decided_on else None, resolution=resolution, budget_years=years,
     )  # fmt: skip
     path = target(source.root, revision_id)
-    write_text(path, text, overwrite=force)
+    write_data(
+        source.root, path.relative_to(source.root).as_posix(), text.encode(), overwrite=force
+    )
     typer.echo(
         f"geschrieben: {path.relative_to(source.root)} ({len(project.goals)} Ziele, {chosen})"
     )

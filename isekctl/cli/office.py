@@ -57,7 +57,7 @@ def new_measure(
     repo: Repo = None,
 ) -> None:
     """Neue Schlüsselmaßnahme als data/measures/ID.yaml anlegen."""
-    from ..writing.atomic import write_text
+    from ..writing.atomic import write_data
     from ..writing.scaffold import new_measure as build
 
     source, project = open_writable(repo)
@@ -79,7 +79,7 @@ def new_measure(
     path, text = build(
         project, identifier, title=title, goals=goals, department=department, status=status
     )
-    write_text(source.root / path, text, overwrite=False)
+    write_data(source.root, path, text.encode("utf-8"))
     typer.echo(f"angelegt: {path}")
 
 
@@ -104,7 +104,7 @@ def new_goal(
     repo: Repo = None,
 ) -> None:
     """Neues Ziel in einer Zieldatei anlegen (Kommentare der Datei bleiben)."""
-    from ..writing.atomic import EXISTS, replace_if_unchanged, write_text
+    from ..writing.atomic import EXISTS, replace_data, write_data
     from ..writing.scaffold import new_goal as build
 
     source, project = open_writable(repo)
@@ -131,10 +131,9 @@ def new_goal(
         parent=parent,
         file=file,
     )
-    target = source.root / placement.path
     if placement.original is None:
-        write_text(target, placement.text, overwrite=False)
-    elif not replace_if_unchanged(target, placement.original, placement.text.encode("utf-8")):
+        write_data(source.root, placement.path, placement.text.encode("utf-8"))
+    elif not replace_data(source.root, placement.path, placement.original, placement.data):
         raise EXISTS.stop(f"{placement.path} wurde währenddessen geändert; nichts geschrieben.")
     typer.echo(f"angelegt: {identifier} in {placement.path}")
 
@@ -161,18 +160,18 @@ def init(
     ] = CiChoice.gitlab,
 ) -> None:
     """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
+    from ..model import FileKind
     from ..publishing.schemas import write_schemas
-    from ..writing.atomic import EXISTS, write_text
+    from ..writing.atomic import refuse_occupied, write_data, write_text
     from ..writing.init import init_files
 
-    if (directory / "isek.yaml").exists() or (directory / "data").exists():
-        raise EXISTS.stop(
-            f"{directory} enthält schon ein Datenrepository.",
-            "Ein leeres oder neues Verzeichnis angeben.",
-        )
     files = init_files(municipality.strip(), ci.value)
+    refuse_occupied(directory, [*files, *(f"schemas/{kind.schema_file}" for kind in FileKind)])
     for relative, text in files.items():
-        write_text(directory / relative, text, overwrite=False)
+        if relative == "isek.yaml":
+            write_data(directory, relative, text.encode("utf-8"))
+        else:
+            write_text(directory / relative, text, overwrite=False)
     write_schemas(directory / "schemas")
     typer.echo(
         f"angelegt: {directory} ({len(files) + 4} Dateien). Weiter mit: cd {directory} && isekctl validate"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +14,9 @@ from ..model import Goal, GoalsFile, Measure
 from ..project import Project
 from ..text import suggest
 from .atomic import EXISTS
-from .fmt import format_bytes
-from .style import model_text, to_node, yaml_reader, yaml_writer
+from .fmt import Layout, format_bytes, text_of
+from .style import canonical, emit, model_text, to_node
+from .tree import parse
 
 INVALID_ARGUMENT = Rule("ISEK094", "invalid-argument", E, "Ein Argument ist unzulässig.",
                         "Argument korrigieren.",
@@ -101,6 +101,7 @@ class GoalPlacement:
     path: str  # relative path of the goals file
     text: str  # its complete new text
     original: bytes | None  # its bytes before, None for a new file
+    data: bytes = b""  # its complete new bytes (byte order mark and line ends as before)
 
 
 def new_goal(
@@ -144,14 +145,14 @@ def new_goal(
     if not path.exists():
         return GoalPlacement(target, model_text(GoalsFile(goals=[goal]), schema=GOALS_SCHEMA), None)
     original = path.read_bytes()
-    tree = yaml_reader().load(original.decode("utf-8-sig"))
-    tree["goals"].append(to_node(goal, indent=2))
-    stream = io.StringIO()
-    yaml_writer().dump(tree, stream)
-    formatted = format_bytes(target, stream.getvalue().encode("utf-8"))
+    tree = parse(text_of(original))
+    assert tree is not None
+    tree.get("goals").value.append(to_node(goal))  # type: ignore[union-attr]
+    canonical(tree, GoalsFile)
+    formatted = format_bytes(target, Layout.of(original).encode(emit(tree)))
     if formatted.output is None:
         raise IsekError(formatted.problem) if formatted.problem else RuntimeError(target)
-    return GoalPlacement(target, formatted.output.decode("utf-8"), original)
+    return GoalPlacement(target, formatted.output.decode("utf-8-sig"), original, formatted.output)
 
 
 def _goals_file(project: Project, goal: Goal, file: str | None) -> str:
