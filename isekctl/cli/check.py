@@ -13,7 +13,6 @@ from .common import (
     Repo,
     app,
     command,
-    console_for,
     load_findings,
     open_repo,
     print_findings,
@@ -62,7 +61,6 @@ def fmt(
     repo: Repo = None,
 ) -> None:
     """Datendateien einheitlich formatieren; Kommentare und Inhalt bleiben erhalten."""
-    from ..reading.pipeline import default_jobs
     from ..writing.atomic import clean_leftovers, replace_data
     from ..writing.fmt import format_files, select
     from ..writing.known import Known
@@ -85,8 +83,7 @@ def fmt(
         else:
             print_stop(raw)
             problems += 1
-    results = format_files(readable, default_jobs(), Known.open(root))
-    console = console_for(stderr=True)
+    results = format_files(readable, None, Known.open(root))
     changed = 0
     for result in results:
         if result.problem is not None:
@@ -100,17 +97,17 @@ def fmt(
                 changed += 1
                 typer.echo(f"formatiert: {result.path}")
             else:
-                console.print(
+                typer.echo(
                     f"{result.path}: während des Formatierens geändert – unverändert gelassen.",
-                    markup=False,
+                    err=True,
                 )
                 problems += 1
     total = len(files) + len(refused)
     verb = "würden geändert" if check else "formatiert"
-    console.print(
+    typer.echo(
         f"{changed} von {total} Dateien {verb}"
         + (f", {problems} nicht formatiert (siehe oben)." if problems else "."),
-        markup=False,
+        err=True,
     )
     raise typer.Exit(1 if problems or (check and changed) else 0)
 

@@ -23,8 +23,6 @@ from typing import Any
 
 from ..findings import E, Finding, Location, Rule
 from ..model import FileKind
-from ..reading.yaml import LIMITS, MAX_NODES
-from ..reading.yaml import load as load_yaml
 from .known import Known
 from .style import canonical, emit, needs_quotes, nfc
 from .tree import (
@@ -37,7 +35,7 @@ from .tree import (
     TooLarge,
     Unsafe,
     comments,
-    parse,
+    read,
 )
 
 UNSAFE = Rule("ISEK097", "fmt-unsafe", E,
@@ -45,6 +43,9 @@ UNSAFE = Rule("ISEK097", "fmt-unsafe", E,
               "sie bleibt, wie sie ist.",
               "Die genannte Stelle von Hand in Form bringen, z. B. den Kommentar in eine eigene Zeile "
               "über das Feld setzen.", switchable=False, stops=True)  # fmt: skip
+
+
+_PARALLEL_FROM = 200  # files; fewer are formatted faster than a second process starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,9 @@ def text_of(raw: bytes) -> str:
 
 def format_bytes(path: str, raw: bytes) -> Formatted:
     """Canonical text for one file, or a finding that says why it stays unchanged."""
+    from ..reading.yaml import LIMITS, MAX_NODES
+    from ..reading.yaml import load as load_yaml
+
     document, findings = load_yaml(raw, path, positions=False)
     errors = [f for f in findings if f.severity is E]
     if document is None or errors:
@@ -91,10 +95,9 @@ def format_bytes(path: str, raw: bytes) -> Formatted:
     kind = FileKind.of_path(path)
     text = text_of(raw)
     try:
-        tree = parse(text)
+        tree, found = read(text)
         if tree is None:
             return Formatted(path, raw, None, _refused(path, 1, "Die Datei hat keinen Inhalt."))
-        before = (typed(tree), sorted(comments(tree)))
         canonical(tree, kind.model if kind else None)
         output = Layout.of(raw).encode(emit(tree))
     except Unsafe as exc:
@@ -114,23 +117,32 @@ def format_bytes(path: str, raw: bytes) -> Formatted:
         )
     if output == raw:
         return Formatted(path, raw, output)
-    problem = verify(path, output, before)
+    # canonical() reorders entries and moves comments but never changes a value, so the
+    # data of the tree is the input's; the comments are compared with those of the text
+    problem = verify(path, output, (typed(tree), sorted(found)), sorted(comments(tree)))
     return Formatted(path, raw, None, problem) if problem else Formatted(path, raw, output)
 
 
-def verify(path: str, output: bytes, before: tuple[Any, list[str]]) -> Finding | None:
-    """None when `output` holds the data and comments of `before`, else why not."""
+def verify(
+    path: str, output: bytes, before: tuple[Any, list[str]], kept: list[str]
+) -> Finding | None:
+    """None when `output` holds the data and comments of `before`, else why not.
+
+    `kept` are the comments the tree held when it was written (the same as before).
+    """
+    from ..reading.yaml import load as load_yaml
+
     reread, findings = load_yaml(output, path, positions=False)
     if reread is None or any(f.severity is E for f in findings):
         return _refused(path, 1, "Die formatierte Fassung ließe sich nicht mehr lesen.")
     try:
-        tree = parse(text_of(output))
+        tree, found = read(text_of(output))
     except Exception:
-        tree = None
+        tree, found = None, []
     if tree is None or typed(tree) != before[0]:
         return _refused(path, 1, "Die Formatierung würde den Inhalt verändern.")
-    if sorted(comments(tree)) != before[1]:
-        missing = Counter(before[1]) - Counter(comments(tree))
+    if sorted(found) != before[1] or kept != before[1]:
+        missing = (Counter(before[1]) - Counter(found)) or (Counter(before[1]) - Counter(kept))
         lost = next(iter(missing), "")
         return _refused(
             path, 1, f"Die Formatierung würde einen Kommentar verlieren oder verändern: {lost[:60]}"
@@ -167,7 +179,7 @@ def typed(node: Node) -> Any:
 
 def format_many(items: list[tuple[str, bytes]], jobs: int = 1) -> list[Formatted]:
     """`format_bytes` for many files, spread over `jobs` processes when it pays."""
-    if jobs <= 1 or len(items) < 200:
+    if jobs <= 1 or len(items) < _PARALLEL_FROM:
         return [format_bytes(path, raw) for path, raw in items]
     import multiprocessing
 
@@ -231,11 +243,14 @@ def select(root: Path, entries: list[str], paths: list[Path]) -> tuple[list[str]
 
 
 def format_files(
-    items: list[tuple[str, bytes]], jobs: int = 1, known: Known | None = None
+    items: list[tuple[str, bytes]], jobs: int | None = None, known: Known | None = None
 ) -> list[Formatted]:
-    """`format_many` that skips contents known to be canonical and remembers new ones."""
+    """`format_many` that skips contents known to be canonical and remembers new ones.
+
+    `jobs` None: as many processes as `validate` would use, when there is enough to do.
+    """
     if known is None:
-        return format_many(items, jobs)
+        return format_many(items, _jobs(jobs, len(items)))
     results: list[Formatted | None] = []
     todo: list[tuple[str, bytes]] = []
     for path, raw in items:
@@ -244,13 +259,21 @@ def format_files(
         else:
             results.append(None)
             todo.append((path, raw))
-    done = iter(format_many(todo, jobs))
+    done = iter(format_many(todo, _jobs(jobs, len(todo))))
     final = [result or next(done) for result in results]
     for result in final:
         if result.output is not None and not result.changed:
             known.remember(_kind_key(result.path), result.original)
     known.save()
     return final
+
+
+def _jobs(jobs: int | None, count: int) -> int:
+    if jobs is not None or count < _PARALLEL_FROM:
+        return jobs or 1
+    from ..reading.pipeline import default_jobs
+
+    return default_jobs()
 
 
 def _kind_key(path: str) -> str:

@@ -17,6 +17,7 @@ The writer is our own (`emit`), on the comment-keeping tree of `tree.py`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -218,7 +219,14 @@ def _flowable(node: Node) -> bool:
 
 
 def _field_model(model: type[BaseModel] | None, name: Any) -> type[BaseModel] | None:
-    if model is None or not isinstance(name, str) or name not in model.model_fields:
+    if model is None or not isinstance(name, str):
+        return None
+    return _field_model_of(model, name)
+
+
+@functools.cache
+def _field_model_of(model: type[BaseModel], name: str) -> type[BaseModel] | None:
+    if name not in model.model_fields:
         return None
     return model_in(model.model_fields[name].annotation)
 

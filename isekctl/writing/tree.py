@@ -215,7 +215,12 @@ class _Frame:
 
 
 def parse(text: str) -> Node | None:
-    """The tree of `text` (line feeds only, no BOM); None for a file without content.
+    """The tree of `text` (line feeds only, no BOM); None for a file without content."""
+    return read(text)[0]
+
+
+def read(text: str) -> tuple[Node | None, list[str]]:
+    """The tree of `text` and every comment found in it (stripped, in order).
 
     Raises `Unsafe` for comments that have no unambiguous place, and whatever the
     parser raises for text that is not YAML (callers read the file with the checking
@@ -242,7 +247,9 @@ def parse(text: str) -> Node | None:
                 folded[start] = (indicator, lines)
         elif end > start:
             spans.append((start, end))
-    return _Builder(text, events, spans, folded).build()
+    builder = _Builder(text, events, spans, folded)
+    found = [body.strip() for _, _, _, body, _ in builder.trivia if body]
+    return builder.build(), found
 
 
 class _Builder:
