@@ -105,7 +105,7 @@ class Node:
                 return value  # type: ignore[no-any-return]
         return None
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         return [str(name.value) for name, _ in self.value]
 
     def put(self, key: str, value: Node, order: list[str] | None = None) -> None:
