@@ -485,3 +485,32 @@ def test_new_report_in_date_order_asks_about_the_ampel_on_a_terminal(
     reports = text.split("reports:\n", 1)[1]
     assert reports.index("2025-01-15") < reports.index("2025-03-01"), "reports stay in date order"
     assert "text: 'Lieferengpass: Geräte fehlen'" in reports
+
+
+def test_init_checks_its_target_before_writing_anything(tmp_path: Path, run: Run) -> None:
+    target = tmp_path / "geklont"
+    (target / ".git").mkdir(parents=True)
+    (target / "README.md").write_text("# Projekt aus GitLab\n", encoding="utf-8")
+    result = run("init", target, "--municipality", "Stadt Kiel")
+    assert result.exit_code == 1 and "ISEK093" in result.stderr
+    assert "gibt es schon: README.md. Es wurde nichts geschrieben." in result.stderr
+    assert "--force" not in result.stderr
+    assert sorted(p.name for p in target.iterdir()) == [".git", "README.md"]
+    (target / "README.md").unlink()
+    assert run("init", target, "--municipality", "Stadt Kiel").exit_code == 0, (
+        "a .git folder is fine"
+    )
+    file = tmp_path / "datei"
+    file.write_text("x", encoding="utf-8")
+    assert run("init", file, "--municipality", "x").exit_code in (1, 2)
+    assert file.read_text(encoding="utf-8") == "x"
+
+
+def test_the_fmt_hook_passes_only_data_files() -> None:
+    import re
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    pattern = re.compile(next(h for h in hooks if h["id"] == "isekctl-fmt")["files"])
+    assert pattern.search("isek.yaml") and pattern.search("data/measures/M-1.yaml")
+    for other in ("data/notizen/x.yaml", ".github/workflows/isek.yml", "templates/a.yaml"):
+        assert not pattern.search(other), other
