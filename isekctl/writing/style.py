@@ -111,8 +111,9 @@ def literal(text: str) -> tuple[str, list[str]] | None:
         return None
     lines = body.split("\n")
     for line in lines:
-        if line and (line[-1] in " \t" or not line.strip(" \t")):
-            return None  # trailing blanks are invisible in an editor and often stripped
+        if line and (line[-1] in " \t" or not line.strip(" \t") or line[0] == "\t"):
+            return None  # blanks at the end are invisible and often stripped; a tab first
+            # would look like indentation
     header = "|" + ("2" if lines[0].startswith(" ") else "") + ("" if text.endswith("\n") else "-")
     return header, lines
 
@@ -124,6 +125,8 @@ def _folded_source(node: Node) -> tuple[str, list[str]] | None:
     indicator, lines = node.source
     if any(c.isdigit() or c == "+" for c in indicator):
         return None
+    if "-" not in indicator and not str(node.value).endswith("\n"):
+        return None  # the block ends the file without a line break: only `|-` says so
     content = [line for line in lines if line.strip(" \t")]
     if not content:
         return None
@@ -138,7 +141,19 @@ def _folded_source(node: Node) -> tuple[str, list[str]] | None:
             return None
         else:
             kept.append(line[indent:])
-    return indicator, kept
+    return (indicator, kept) if _reads_as(indicator, kept, node.value) else None
+
+
+def _reads_as(header: str, lines: list[str], value: str) -> bool:
+    """Does this block scalar, written on its own, hold exactly `value`? (for kept blocks)"""
+    from .tree import read
+
+    body = "".join(f"  {line}\n" if line else "\n" for line in lines)
+    try:
+        tree, _ = read(f"x: {header}\n{body}")
+    except Exception:
+        return False
+    return tree is not None and tree.value[0][1].value == value
 
 
 # --- the canonical layout of a tree ----------------------------------------------------
@@ -149,16 +164,42 @@ def canonical(node: Node, model: type[BaseModel] | None) -> None:
 
     Raises `Unsafe` where comments would have no place in that layout.
     """
-    _canonical(node, model, flow=False, key=False)
+    if node.head:  # `--- # note`: a line of its own above the data
+        node.before, node.head = [*(node.before or []), node.head.strip()], None
+    _lift(node)
+    if node.kind != SCALAR and node.trail:  # `{…} # note` as the whole file
+        node.after, node.trail = [node.trail.strip(), *(node.after or [])], None
+    _canonical(node, model, flow=False, key=False, root=True)
+    if node.kind == SCALAR and node.form[0] == "b" and node.trail:  # a text block as the file
+        node.before, node.trail = [*(node.before or []), node.trail.strip()], None
 
 
-def _canonical(node: Node, model: type[BaseModel] | None, *, flow: bool, key: bool) -> None:
+def _lift(node: Node) -> None:
+    """Comments above the first entry of a list item go above the item (`- key: …`), from
+    the deepest level up, so that nested items need no line of their own."""
+    if node.kind == SCALAR:
+        return
+    children = [v for _, v in node.value] if node.kind == MAPPING else node.value
+    for child in children:
+        _lift(child)
+    if node.kind == SEQUENCE:
+        for item in node.value:
+            if item.kind != SCALAR and item.value:
+                first = item.value[0][0] if item.kind == MAPPING else item.value[0]
+                if first.before:
+                    item.before = [*(item.before or []), *first.before]
+                    first.before = None
+
+
+def _canonical(
+    node: Node, model: type[BaseModel] | None, *, flow: bool, key: bool, root: bool = False
+) -> None:
     if node.kind == SCALAR:
         form = _scalar_form(node, flow=flow, key=key)
         if form is None:  # only asked in flow context after _flowable said yes
             raise Unsafe(node.line, "Ein Wert lässt sich in dieser Form nicht schreiben.")
         node.form = form
-        if form[0] == "i" and node.head and node.trail:
+        if node.head and node.trail:
             raise Unsafe(node.line, "Zwei Kommentare gehören an dieselbe Stelle.")
         return
     if node.kind == MAPPING:
@@ -169,18 +210,18 @@ def _canonical(node: Node, model: type[BaseModel] | None, *, flow: bool, key: bo
         node.flow = (
             flow
             or not node.value
-            or (model is not None and issubclass(model, FLOW_RECORDS) and _flowable(node))
+            or (model is not None and issubclass(model, FLOW_RECORDS) and _flowable(node, root))
         )
         for name, value in node.value:
+            _one_comment_per_line(value, name)
             _canonical(name, None, flow=node.flow, key=True)
             _canonical(value, _field_model(model, name.value), flow=node.flow, key=False)
     else:
         scalars = all(item.kind == SCALAR for item in node.value)
-        node.flow = flow or not node.value or (scalars and _flowable(node))
+        node.flow = flow or not node.value or (scalars and _flowable(node, root))
         for item in node.value:
+            _one_comment_per_line(item, item)
             _canonical(item, model, flow=node.flow, key=False)
-            if not node.flow and item.kind != SCALAR and not item.flow and item.value:
-                _lift_first_comments(item)
     if node.flow and node.head:
         if node.trail:
             raise Unsafe(node.line, "Zwei Kommentare gehören an dieselbe Stelle.")
@@ -193,17 +234,18 @@ def _canonical(node: Node, model: type[BaseModel] | None, *, flow: bool, key: bo
         node.trail = None
 
 
-def _lift_first_comments(item: Node) -> None:
-    """Comments above the first entry of a list item go above the item (`- key: …` compact)."""
-    first = item.value[0][0] if item.kind == MAPPING else item.value[0]
-    if first.before:
-        item.before = [*(item.before or []), *first.before]
-        first.before = None
+def _one_comment_per_line(value: Node, above: Node) -> None:
+    """`key:   # a` with the value and `# b` on the next line: `# a` goes above the entry."""
+    if value.kind == SCALAR and value.head and value.trail:
+        above.before, value.head = [*(above.before or []), value.head.strip()], None
 
 
-def _flowable(node: Node) -> bool:
-    """Can this collection be written on one line without losing a comment or a meaning?"""
-    if any(node.after or ()) or (node.head and node.trail):
+def _flowable(node: Node, root: bool) -> bool:
+    """Can this collection be written on one line without losing a comment or a meaning?
+
+    (The comments after the root are written below it, whatever its style.)
+    """
+    if any(node.inner or ()) or (node.head and node.trail) or (not root and any(node.after or ())):
         return False
     children = (
         [part for pair in node.value for part in pair] if node.kind == MAPPING else node.value
@@ -256,10 +298,12 @@ def _scalar_form(node: Node, *, flow: bool, key: bool) -> Form | None:
                 return ("b", kept[0], *kept[1])
         block = literal(text)
         return ("b", block[0], *block[1]) if block else ("i", quoted(text))
-    if node.style == PLAIN:
-        if not flow or plain_ok(text, flow=True):
+    if node.style == PLAIN:  # stays without quotes where it can
+        if plain_ok(text, flow=flow):
             return ("i", text)
-        return None if needs_quotes(text) else ("i", quoted(text))
+        if not needs_quotes(text):  # a text for every reader: quotes change nothing
+            return ("i", quoted(text))
+        return None if flow else ("i", text)
     if plain_ok(text, flow=flow) and not needs_quotes(text):
         return ("i", text)
     return ("i", quoted(text))
@@ -272,8 +316,6 @@ def emit(root: Node) -> str:
     """The text of a tree in canonical layout (after `canonical`), line feeds only."""
     out: list[str] = []
     _comment_lines(out, root.before, 0)
-    if root.head and root.kind != SCALAR and not root.flow:
-        out.append(root.head.strip())
     if root.kind == MAPPING and not root.flow:
         _mapping(out, root, 0)  # with the comments after it
     elif root.kind == SEQUENCE and not root.flow:
@@ -298,6 +340,7 @@ def _mapping(out: list[str], node: Node, indent: int) -> None:
     for name, value in node.value:
         _comment_lines(out, name.before, indent)
         _value(out, " " * indent + name.form[1] + ":", value, indent + 2)
+    _comment_lines(out, node.inner, indent)
     _comment_lines(out, node.after, indent)
 
 
@@ -305,6 +348,7 @@ def _sequence(out: list[str], node: Node, indent: int) -> None:
     for item in node.value:
         _comment_lines(out, item.before, indent)
         _value(out, " " * indent + "-", item, indent + 2)
+    _comment_lines(out, node.inner, indent)
     _comment_lines(out, node.after, indent)
 
 
@@ -323,7 +367,8 @@ def _value(out: list[str], prefix: str, node: Node, indent: int) -> None:
     if node.flow:
         out.append(prefix + space + _flow(node) + (node.trail or ""))
         return
-    if prefix.endswith("-") and not node.head:  # compact: `- key: value`
+    first = node.value[0][0] if node.kind == MAPPING else node.value[0]
+    if prefix.endswith("-") and not node.head and not first.before:  # compact: `- key: value`
         start = len(out)
         (_mapping if node.kind == MAPPING else _sequence)(out, node, indent)
         first = out[start]

@@ -11,7 +11,8 @@ the scalars can hide one. Each comment is attached to the place it belongs to:
   nested block, `- # …`, a block scalar's `|- # …`, `[ # …`);
 * `trail`: the end-of-line comment after a scalar or a flow collection;
 * `after`: full-line comments below the last entry or item of a collection, indented
-  at least as deep as its entries (the last comment of a file belongs to the root).
+  at least as deep as its entries (the last comment of a file belongs to the root);
+* `inner`: comments inside a flow collection after its last item, before `]` or `}`.
 
 A file whose comments can't be placed unambiguously raises `Unsafe`; the writer then
 leaves it as it is. No round-trip loader is involved: parsing is the C parser plus a
@@ -71,6 +72,7 @@ class Node:
         "flow",
         "form",
         "head",
+        "inner",
         "kind",
         "line",
         "source",
@@ -91,6 +93,7 @@ class Node:
         self.head: str | None = None
         self.trail: str | None = None
         self.after: list[str] | None = None
+        self.inner: list[str] | None = None  # flow collections: comments before `]` or `}`
         self.line = line  # 1-based line where the node starts (0: made, not read)
         self.form: tuple[str, ...] = ()  # scalars: how the canonical layout writes it (style.py)
 
@@ -146,7 +149,7 @@ def comments(node: Node | None) -> list[str]:
         elif item.kind == SEQUENCE:
             for value in item.value:
                 walk(value)
-        found.extend(c.strip() for c in item.after or () if c)
+        found.extend(c.strip() for c in (*(item.inner or ()), *(item.after or ())) if c)
 
     walk(node)
     return found
@@ -333,7 +336,7 @@ class _Builder:
                     head = self._take_head()
                     if head:
                         inside.append(head.strip())
-                    node.after = inside or None
+                    node.inner = inside or None
                     self.anchor = (end_line, node, "trail")
                 else:
                     node.after = self._take_deeper(frame.threshold)

@@ -149,6 +149,13 @@ def test_many_files_format_the_same_in_parallel() -> None:
         (b"title: >-\n  Ein langer\n  Titel\n", b"title: Ein langer Titel\n"),
         (b"--- # Dokument\na: 1\n... # Ende\n", b"# Dokument\na: 1\n# Ende\n"),
         (b"a:\n\n\n  b: 1\n\n\nc: 2\n\n\n", b"a:\n\n  b: 1\n\nc: 2\n"),
+        # two end-of-line comments for one value: the first goes above the field
+        (b"id: M-1\ntitle: # eins\n  Titel # zwei\n", b"id: M-1\n# eins\ntitle: Titel # zwei\n"),
+        # a comment inside [ ] after the last item stays below the items
+        (
+            b"id: M-1\ngoals: [F1,\n  # noch offen\n  ]\n",
+            b"id: M-1\ngoals:\n  - F1\n  # noch offen\n",
+        ),
     ],
 )
 def test_layout_rules(raw: bytes, expected: bytes) -> None:
@@ -161,7 +168,7 @@ def test_layout_rules(raw: bytes, expected: bytes) -> None:
     "raw",
     [
         b"id: M-1\ngoals: # eins\n  [ # zwei\n  F1]\n",  # two comments for one place
-        b"id: M-1\ntitle: # eins\n  Titel # zwei\n",
+        b"id: M-1\ngoals: # eins\n  { # zwei\n  a: 1}\n",
     ],
 )
 def test_refused_files_stay_byte_identical(raw: bytes) -> None:
@@ -258,3 +265,43 @@ def test_comments_at_line_ends_are_kept_or_the_file_is_refused(
     for marker in markers:
         assert text.count(marker) == raw.decode("utf-8").count(marker), marker
     assert format_bytes(PATHS["measure"], result.output).output == result.output
+
+
+@pytest.mark.skipif(SUITE is None, reason="YAML test suite not available")
+def test_comments_anywhere_in_the_suite_are_kept_and_formatting_is_stable() -> None:
+    """Comments and blank lines put at random places into the suite's valid cases: every
+    file the loader accepts is formatted (never an internal error), keeps every comment,
+    and formatting it again changes nothing."""
+    import random
+
+    assert SUITE is not None
+    rng = random.Random(11)
+    sources = []
+    for case in sorted(SUITE.rglob("in.yaml")):
+        document, findings = load(case.read_bytes(), PATHS["measure"], positions=False)
+        if document is not None and not any(f.severity.value == "error" for f in findings):
+            sources.append(case.read_bytes().decode("utf-8-sig"))
+    formatted = refused = 0
+    for i in range(800):
+        lines = rng.choice(sources).split("\n")
+        for _ in range(rng.randint(1, 3)):
+            at, kind = rng.randrange(len(lines)), rng.random()
+            if kind < 0.4:
+                lines.insert(at, " " * rng.randint(0, 6) + f"# Q{i}x{at}")
+            elif kind < 0.8:
+                lines[at] += f" # Q{i}y{at}"
+            else:
+                lines.insert(at, "")
+        raw = "\n".join(lines).encode("utf-8")
+        document, findings = load(raw, PATHS["measure"], positions=False)
+        if document is None or any(f.severity.value == "error" for f in findings):
+            continue
+        result = format_bytes(PATHS["measure"], raw)
+        if result.output is None:
+            assert result.problem is not None and "Kommentare" in result.problem.message, raw
+            refused += 1
+            continue
+        formatted += 1
+        assert sorted(_comments(result.output)) == sorted(_comments(raw))
+        assert format_bytes(PATHS["measure"], result.output).output == result.output, raw
+    assert formatted > 600 and refused < 10
