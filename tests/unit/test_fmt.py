@@ -184,11 +184,11 @@ def test_a_large_flow_list_is_fast_and_a_huge_one_is_refused_by_the_limit() -> N
     items = ", ".join(f"Eintrag-{i:05d}" for i in range(60_000))
     raw = f"id: M-1\ntitle: x\ngoals: [{items}]\ndepartment: FD 1\nstatus: x\n".encode()
     assert 800_000 < len(raw) < 1 << 20
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not make it fail
     assert format_bytes(PATHS["measure"], raw).output == raw
     one_per_line = raw.replace(b", ", b",\n  ")
     assert format_bytes(PATHS["measure"], one_per_line).output == raw
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     numbers = ", ".join(str(i) for i in range(120_000))
     huge = format_bytes(PATHS["measure"], f"sdgs: [{numbers}]\n".encode())
     assert huge.output is None and huge.problem is not None
