@@ -47,6 +47,7 @@ def fmt(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PFADE",
             help="Datendateien oder Ordner (Standard: alle Datendateien). Andere Dateien "
             "werden nicht angefasst.",
             show_default=False,

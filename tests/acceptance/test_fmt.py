@@ -179,3 +179,19 @@ def test_new_goal_keeps_bom_and_crlf(repo: Path, run: Run) -> None:
     assert raw.endswith(
         "  - id: L2\r\n    title: Klima schützen\r\n    level: leitziel\r\n".encode()
     )
+
+
+def test_writers_refuse_data_folders_that_lead_out_of_the_repository(
+    tmp_path: Path, run: Run
+) -> None:
+    repo = build_repo(tmp_path / "repo")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    import shutil
+
+    shutil.rmtree(repo / "data" / "revisions", ignore_errors=True)
+    (repo / "data" / "revisions").symlink_to(outside, target_is_directory=True)
+    result = run("revision", "freeze", "2026", "--repo", repo)
+    assert result.exit_code == 1 and "ISEK095" in result.stderr
+    assert "führt aus dem Repository hinaus" in result.stderr
+    assert list(outside.iterdir()) == []
