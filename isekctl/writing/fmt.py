@@ -119,22 +119,27 @@ def format_bytes(path: str, raw: bytes) -> Formatted:
         return Formatted(path, raw, output)
     # canonical() reorders entries and moves comments but never changes a value, so the
     # data of the tree is the input's; the comments are compared with those of the text
-    problem = verify(path, output, (typed(tree), sorted(found)), sorted(comments(tree)))
+    problem = verify(
+        path, output, (typed(tree), sorted(found)), sorted(comments(tree)), document.data
+    )
     return Formatted(path, raw, None, problem) if problem else Formatted(path, raw, output)
 
 
 def verify(
-    path: str, output: bytes, before: tuple[Any, list[str]], kept: list[str]
+    path: str, output: bytes, before: tuple[Any, list[str]], kept: list[str], data: Any
 ) -> Finding | None:
     """None when `output` holds the data and comments of `before`, else why not.
 
-    `kept` are the comments the tree held when it was written (the same as before).
+    `kept` are the comments the tree held when it was written (the same as before),
+    `data` what isekctl's loader read from the original.
     """
     from ..reading.yaml import load as load_yaml
 
     reread, findings = load_yaml(output, path, positions=False)
     if reread is None or any(f.severity is E for f in findings):
         return _refused(path, 1, "Die formatierte Fassung ließe sich nicht mehr lesen.")
+    if _nfc(reread.data) != _nfc(data):
+        return _refused(path, 1, "Die Formatierung würde den Inhalt verändern.")
     try:
         tree, found = read(text_of(output))
     except Exception:
@@ -157,6 +162,16 @@ def _refused(path: str, line: int, reason: str) -> Finding:
         "Die Stelle von Hand in Form bringen, z. B. den Kommentar in eine eigene Zeile über das "
         "Feld setzen; hilft das nicht, bitte als Fehler in isekctl melden, mit der Datei.",
     )
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
 
 
 def typed(node: Node) -> Any:

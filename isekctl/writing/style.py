@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from ..dates import PartialDate
 from ..model import BudgetLine, Observation, Target, model_in, plain_number
-from .tree import FOLDED, MAPPING, PLAIN, SCALAR, SEQUENCE, TAGGED, TEXT, Node, Unsafe
+from .tree import FOLDED, MAPPING, PLAIN, SCALAR, SEQUENCE, TAGGED, TEXT, Node, Unsafe, read
 
 FLOW_RECORDS: Final = (BudgetLine, Observation, Target)
 # strings that some YAML reader would not read as text; written in quotes
@@ -146,8 +146,6 @@ def _folded_source(node: Node) -> tuple[str, list[str]] | None:
 
 def _reads_as(header: str, lines: list[str], value: str) -> bool:
     """Does this block scalar, written on its own, hold exactly `value`? (for kept blocks)"""
-    from .tree import read
-
     body = "".join(f"  {line}\n" if line else "\n" for line in lines)
     try:
         tree, _ = read(f"x: {header}\n{body}")

@@ -129,10 +129,6 @@ class Node:
         self.value.insert(position, (Node(SCALAR, key, TEXT), value))
 
 
-def scalar(value: str | None, style: str = TEXT) -> Node:
-    return Node(SCALAR, value, style)
-
-
 def comments(node: Node | None) -> list[str]:
     """Every comment of the tree, in document order (for the before/after comparison)."""
     found: list[str] = []
