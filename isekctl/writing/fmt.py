@@ -267,18 +267,21 @@ def format_files(
     if known is None:
         return format_many(items, _jobs(jobs, len(items)))
     results: list[Formatted | None] = []
+    digests: list[bytes] = []
     todo: list[tuple[str, bytes]] = []
     for path, raw in items:
-        if known.is_canonical(_kind_key(path), raw):
+        digest = known.digest(_kind_key(path), raw)
+        digests.append(digest)
+        if known.is_canonical(digest):
             results.append(Formatted(path, raw, raw))
         else:
             results.append(None)
             todo.append((path, raw))
     done = iter(format_many(todo, _jobs(jobs, len(todo))))
     final = [result or next(done) for result in results]
-    for result in final:
+    for result, digest in zip(final, digests, strict=True):
         if result.output is not None and not result.changed:
-            known.remember(_kind_key(result.path), result.original)
+            known.remember(digest)
     known.save()
     return final
 

@@ -50,15 +50,13 @@ class Known:
             raw, digest_size=_SIZE, key=self.key, person=kind[:16].encode()
         ).digest()
 
-    def is_canonical(self, kind: str, raw: bytes) -> bool:
-        digest = self.digest(kind, raw)
+    def is_canonical(self, digest: bytes) -> bool:
         if digest in self.stored:
             self.seen.add(digest)
             return True
         return False
 
-    def remember(self, kind: str, raw: bytes) -> None:
-        digest = self.digest(kind, raw)
+    def remember(self, digest: bytes) -> None:
         self.seen.add(digest)
         if digest not in self.stored:
             self._dirty = True
