@@ -158,7 +158,8 @@ sys.exit(0 if result.returncode in (0, 1) else result.returncode)
 
 
 def bench_fmt(report: Report, work: Path, size: int, repeat: int, env: dict[str, str]) -> None:
-    """fmt --check on formatted files: cold (no remembered contents), warm, and one 1 MB file.
+    """fmt --check on formatted files: cold (no remembered contents), warm, and one large file
+    just under the 512 KiB limit (the issue's 1 MB file is refused by that limit, ISEK007).
 
     The baseline is the parse floor of the same files: fmt must at least read them.
     The issue's targets (3,000 files: cold <= 3 s, warm < 0.5 s on two cores, measured
@@ -182,8 +183,9 @@ def bench_fmt(report: Report, work: Path, size: int, repeat: int, env: dict[str,
     ratio = warm / floor
     report.add(f"{size:>6} files: fmt --check (warm, unchanged)", warm, f"{ratio:.2f}× floor",
                "≤ 0.75× floor (0.5 s)", ratio <= 0.75)  # fmt: skip
-    big = make_repository(work / "fmt-1mb", 0)
-    items = ",\n  ".join(f"Eintrag-{i:05d}" for i in range(58_000))
+    big = make_repository(work / "fmt-large", 0)
+    # just under the 512 KiB per-file limit (a larger file is refused, ISEK007)
+    items = ",\n  ".join(f"Eintrag-{i:05d}" for i in range(30_000))
     (big / "data" / "measures" / "M-GROSS.yaml").write_text(
         f"id: M-GROSS\ntitle: Eine große Datei\ngoals: [\n  {items}]\ndepartment: FD 32\n"
         "status: laufend\n",

@@ -16,10 +16,14 @@ from typing import Final, Literal
 
 Precision = Literal["year", "half", "quarter", "month", "day"]
 
-_FORMS: Final = re.compile(
-    r"(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|Q(?P<quarter>[1-4])|H(?P<half>[12])))?"
+_FORMS: Final = re.compile(  # [0-9], not \d: `٢٠٢١` is no year here (see model._ascii_digits)
+    r"(?P<year>[0-9]{4})(?:-(?:(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?|Q(?P<quarter>[1-4])|H(?P<half>[12])))?"
 )
-FORMS_PATTERN: Final = r"^\d{4}(-(\d{2}(-\d{2})?|Q[1-4]|H[12]))?$"
+# what editors check while typing (the parser decides, e.g. about 31 February)
+_MONTH: Final = r"(0[1-9]|1[0-2])"
+_DAY: Final = r"(0[1-9]|[12][0-9]|3[01])"
+DAY_PATTERN: Final = rf"^[0-9]{{4}}-{_MONTH}-{_DAY}$"
+FORMS_PATTERN: Final = rf"^[0-9]{{4}}(-({_MONTH}(-{_DAY})?|Q[1-4]|H[12]))?$"
 MONTHS_DE: Final = (
     "Januar",
     "Februar",
@@ -104,9 +108,9 @@ class PartialDate:
 
 def parse_date(text: str) -> date:
     """A full ISO date `YYYY-MM-DD`, nothing else (no timestamps, no German dots)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         hint = ""
-        german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+        german = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", text)
         if german:
             day, month, year = german.groups()
             hint = f" – meinten Sie {year}-{int(month):02d}-{int(day):02d}?"

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .dates import FORMS_PATTERN, PartialDate, parse_date
+from .dates import DAY_PATTERN, FORMS_PATTERN, PartialDate, parse_date
 
 ID_PATTERN: Final = r"^[0-9A-Za-zÄÖÜäöüß](?:[0-9A-Za-zÄÖÜäöüß_.-]{0,78}[0-9A-Za-zÄÖÜäöüß])?$"
 _ID: Final = re.compile(ID_PATTERN)
@@ -51,6 +52,13 @@ def _single_line(value: Any) -> str:
     return text.rstrip("\n")
 
 
+def _title(value: Any) -> str:
+    text = _single_line(value)
+    if not text.strip():
+        raise PydanticCustomError("empty_text", "Der Titel darf nicht leer sein")
+    return text
+
+
 def _id(value: Any) -> str:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _text(value)
     if not _ID.match(text) or ".." in text:
@@ -79,10 +87,33 @@ def _flag(value: Any) -> bool:
     )
 
 
+def _ascii_digits(text: str, error_type: str) -> None:
+    """Refuse digits other than 0–9 (Arabic-Indic `٢٠٢٠`, full-width `２０２０` …).
+
+    Python reads them as numbers (`int("٢٠٢٠") == 2020`), other tools and readers of
+    the file don't; the error names the number as it should be written.
+    """
+    if text.isascii():
+        return
+    fixed = "".join(
+        c if c.isascii() or unicodedata.decimal(c, None) is None else str(unicodedata.decimal(c))
+        for c in text
+    )
+    if fixed != text:
+        raise PydanticCustomError(
+            error_type,
+            "`{v}` enthält Ziffern, die nicht die gewöhnlichen Ziffern 0–9 sind (etwa "
+            "arabisch-indische oder Vollbreiten-Ziffern) – gemeint ist wohl {fix}",
+            {"v": text, "fix": fixed},
+        )
+
+
 def _integer(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value):
+    if isinstance(value, str):
+        _ascii_digits(value, "int_type")
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value):
         return int(value)
     raise PydanticCustomError(
         "int_type", "Ganze Zahl erwartet, gefunden: {kind}", {"kind": _kind(value)}
@@ -111,9 +142,10 @@ def _number(value: Any) -> Decimal:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(str(value))
     text = _text(value)
-    if re.fullmatch(r"-?\d{1,15}(\.\d{1,6})?", text):
+    _ascii_digits(text, "decimal_type")
+    if re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,6})?", text):
         return Decimal(text)
-    if re.fullmatch(r"-?\d+,\d+", text):
+    if re.fullmatch(r"-?[0-9]+,[0-9]+", text):
         raise PydanticCustomError(
             "decimal_type",
             "`{v}`: Dezimalpunkt statt Komma schreiben ({fix})",
@@ -130,16 +162,17 @@ def _amount(value: Any) -> Decimal:
         text = str(value)
     else:
         text = _text(value).strip()
+    _ascii_digits(text, "isek_amount")
     negative = text.startswith("-")
     digits = text.lstrip("-")
-    if re.fullmatch(r"\d{1,12}(\.\d{1,2})?", digits):
+    if re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,2})?", digits):
         if negative:
             raise PydanticCustomError("isek_negative", "Der Betrag {v} € ist negativ", {"v": text})
         return Decimal(digits)
-    if re.fullmatch(r"\d{1,3}([.,' _]\d{3})+([,.]\d{1,2})?", digits) or re.fullmatch(
-        r"\d+,\d{1,2}", digits
+    if re.fullmatch(r"[0-9]{1,3}([.,' _][0-9]{3})+([,.][0-9]{1,2})?", digits) or re.fullmatch(
+        r"[0-9]+,[0-9]{1,2}", digits
     ):
-        whole = re.sub(r"[.,' _](\d{3})", r"\1", digits).replace(",", ".")
+        whole = re.sub(r"[.,' _]([0-9]{3})", r"\1", digits).replace(",", ".")
         raise PydanticCustomError(
             "isek_amount",
             "`{v}` ist kein Betrag in Euro: Tausenderpunkte weglassen, Cent mit Punkt – meinten Sie {fix}?",
@@ -154,6 +187,7 @@ def _partial_date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _text(value)
+    _ascii_digits(text, "isek_date")
     try:
         return PartialDate.parse(text)
     except ValueError as exc:
@@ -163,6 +197,7 @@ def _partial_date(value: Any) -> PartialDate:
 def _date(value: Any) -> date:
     if isinstance(value, date):
         return value
+    _ascii_digits(_text(value), "isek_date")
     try:
         return parse_date(_text(value))
     except ValueError as exc:
@@ -179,6 +214,11 @@ _KEY_SCHEMA: Final = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
 
 Text = Annotated[str, BeforeValidator(_text)]
 SingleLine = Annotated[str, BeforeValidator(_single_line)]
+Title = Annotated[
+    str,
+    BeforeValidator(_title),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
 Id = Annotated[str, BeforeValidator(_id), WithJsonSchema(_ID_SCHEMA)]
 Key = Annotated[str, BeforeValidator(_key), WithJsonSchema(_KEY_SCHEMA)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -208,7 +248,11 @@ Partial = Annotated[
     PlainSerializer(str),
     WithJsonSchema({"anyOf": [{"type": "string", "pattern": FORMS_PATTERN}, {"type": "integer"}]}),
 ]
-Date = Annotated[date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+Date = Annotated[
+    date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
 
 
 class Model(BaseModel):
@@ -238,6 +282,42 @@ class Themes(Model):
 class Status(Model):
     id: Key
     name: SingleLine
+
+
+class License(NamedTuple):
+    """An open licence: its id in the dcat-ap.de vocabulary, German name, URL of the text."""
+
+    vocabulary: str  # http://dcat-ap.de/def/licenses/<vocabulary>
+    name: str
+    url: str
+
+
+# The licences of the official vocabulary (http://dcat-ap.de/def/licenses/) that suit open
+# data, by the short id `open_data.license` uses (the vocabulary's own ids work too).
+LICENSES: Final[dict[str, License]] = {
+    "dl-de/by-2-0": License("dl-by-de/2.0", "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+                            "https://www.govdata.de/dl-de/by-2-0"),
+    "dl-de/zero-2-0": License("dl-zero-de/2.0", "Datenlizenz Deutschland – Zero – Version 2.0",
+                              "https://www.govdata.de/dl-de/zero-2-0"),
+    "cc-by-4.0": License("cc-by/4.0", "Creative Commons Namensnennung 4.0 International",
+                         "https://creativecommons.org/licenses/by/4.0/"),
+    "cc-by-sa-4.0": License("cc-by-sa/4.0", "Creative Commons Namensnennung – Weitergabe unter "
+                            "gleichen Bedingungen 4.0 International",
+                            "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "cc-zero": License("cc-zero", "Creative Commons CC Zero 1.0 Universell",
+                       "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "odbl": License("odbl", "Open Data Commons Open Database License (ODbL)",
+                    "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "amtliches-werk": License("officialWork", "Amtliches Werk, lizenzfrei nach § 5 Abs. 1 UrhG",
+                              "https://www.gesetze-im-internet.de/urhg/__5.html"),
+}  # fmt: skip
+
+
+def license_of(license_id: str) -> License | None:
+    """The licence `open_data.license` names: a short id or the vocabulary's own id."""
+    return LICENSES.get(license_id) or next(
+        (item for item in LICENSES.values() if item.vocabulary == license_id), None
+    )
 
 
 class OpenData(Model):
@@ -306,8 +386,15 @@ class Config(Model):
             return None
         if key in self.product_areas:
             return key
-        if key.isdigit():
-            return next((k for k in self.product_areas if k.isdigit() and int(k) == int(key)), None)
+        if key.isascii() and key.isdigit():  # `١٢` is no product area 12
+            return next(
+                (
+                    k
+                    for k in self.product_areas
+                    if k.isascii() and k.isdigit() and int(k) == int(key)
+                ),
+                None,
+            )
         return None
 
 
@@ -342,7 +429,7 @@ class Indicator(Model):
 
 class Goal(Model):
     id: Id
-    title: SingleLine
+    title: Title
     level: Id
     product_area: Key | None = None
     parent: Id | None = None
@@ -409,7 +496,7 @@ class StatusReport(Model):
 
 class Measure(Model):
     id: Id
-    title: SingleLine
+    title: Title
     goals: Annotated[list[Id], Field(min_length=1)]
     department: Key
     decided_by: Literal["selbstverwaltung", "verwaltung"] | None = None
@@ -436,7 +523,7 @@ class Revision(Model):
     """A decided state of the goal system, frozen with who decided it and when."""
 
     id: Id
-    title: SingleLine
+    title: Title
     state: Literal["beschlossen", "entwurf"]
     decided_by: SingleLine | None = None
     decided_on: Date | None = None

@@ -32,6 +32,38 @@ def visible(text: str) -> str:
     return _TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
+# What a name must not contain to be shown as it is: every control character (line
+# breaks and tabs too), the invisible ones, and lone surrogates, which is how Python
+# keeps bytes of a file name that are not UTF-8 (os.fsdecode, "surrogateescape").
+_UNSHOWABLE: Final = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + INVISIBLE.pattern[1:-1] + r"\u2028\u2029]"
+)
+_ESCAPES: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def needs_escaping(name: str) -> bool:
+    """A name (of a file, say) that would print differently from what it is."""
+    return _UNSHOWABLE.search(name) is not None
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escaped(name: str) -> str:
+    """`name` on one line with everything unshowable as a backslash escape (\\n, \\xe9, \\u202e).
+
+    A backslash stays as it is: names are shown, not parsed back.
+    """
+    return _UNSHOWABLE.sub(_escape, name)
+
+
 def closest(value: str, options: list[str]) -> str | None:
     """The option `value` was probably meant to be (umlauts and case forgiven)."""
     close = difflib.get_close_matches(without_umlauts(value), options, n=1, cutoff=0.6)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
 from ..findings import E, Finding, Rule, catalogue
+from ..model import LICENSES, license_of
 from ..text import suggest
 from .registry import Context, project_check
 from .vocabulary import resolution_matcher
 
 CONFIG = Rule("ISEK044", "config", E, "isek.yaml ist in sich widersprüchlich.",
               "`isek.yaml` korrigieren (Muster, Link-Vorlage, doppelte Einträge, `checks`).")  # fmt: skip
+OPEN_DATA = Rule("ISEK045", "open-data", E,
+                 "Die Angaben für offene Daten (`open_data`) taugen nicht für ein Datenportal.",
+                 "Eine Lizenz aus dem Vokabular von dcat-ap.de, eine https-Adresse als `base_url` "
+                 "und den zwölfstelligen Regionalschlüssel angeben.")  # fmt: skip
 
 
 @project_check(CONFIG)
@@ -68,4 +74,36 @@ def check_config(ctx: Context) -> Iterator[Finding]:
             "Kein Status in `statuses` gilt als erledigt; so ist keine Maßnahme je fertig.",
             "In isek.yaml ergänzen, welche Status erledigt bedeuten, z. B. "
             f"`done_statuses: [{config.status_ids()[-1]}]`.",
+        )
+
+
+@project_check(OPEN_DATA)
+def check_open_data(ctx: Context) -> Iterator[Finding]:
+    item = ctx.project.config_item
+    if item is None:
+        return
+    opendata = ctx.config.open_data
+    if license_of(opendata.license) is None:
+        yield OPEN_DATA.at(
+            item.at("open_data", "license"),
+            f"Die Lizenz `{opendata.license}` kennt das Lizenzvokabular von dcat-ap.de nicht; "
+            "ein Datenportal lehnt den Export ab.",
+            suggest(opendata.license, list(LICENSES))
+            or "Bekannt sind: " + ", ".join(LICENSES) + ".",
+        )
+    if opendata.base_url is not None and (
+        not opendata.base_url.startswith(("https://", "http://"))
+        or any(c.isspace() for c in opendata.base_url)
+    ):
+        yield OPEN_DATA.at(
+            item.at("open_data", "base_url"),
+            f"`{opendata.base_url}` ist keine Internetadresse.",
+            "Die Adresse, unter der der Export veröffentlicht wird, z. B. "
+            "'https://stadt.gitlab.io/isek/opendata/'.",
+        )
+    if opendata.ars is not None and not re.fullmatch(r"[0-9]{12}", opendata.ars):
+        yield OPEN_DATA.at(
+            item.at("open_data", "ars"),
+            f"`{opendata.ars}` ist kein amtlicher Regionalschlüssel (12 Ziffern).",
+            "In Anführungszeichen schreiben, damit führende Nullen bleiben: '010040000000'.",
         )

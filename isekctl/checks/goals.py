@@ -127,7 +127,11 @@ def _structure(
 
 
 def _cycles(goals: list[Item[Goal]], index: dict[str, Item[Goal]]) -> Iterator[Finding]:
-    """Report each cycle of parent/contributes_to links once, at its first goal (iterative)."""
+    """Report each cycle of parent/contributes_to links once, at the link that closes it.
+
+    Iterative depth-first search in file order; the closing link is the one that leads
+    back to a goal still on the path, and it is where the user has to change something.
+    """
     edges = {
         item.model.id: [
             t
@@ -152,11 +156,19 @@ def _cycles(goals: list[Item[Goal]], index: dict[str, Item[Goal]]) -> Iterator[F
                 state[node] = 2
             elif state.get(nxt) == 1:
                 ring = [*path[path.index(nxt) :], nxt]
-                first = index[ring[0]]
+                closing = index[node]
+                field = "parent" if closing.model.parent == nxt else "contributes_to"
+                where = (
+                    closing.at("parent")
+                    if field == "parent"
+                    else closing.at("contributes_to", closing.model.contributes_to.index(nxt))
+                )
                 yield CYCLE.at(
-                    first.at("id"),
-                    "Zielverweise im Kreis: " + " → ".join(ring) + ".",
-                    "Einen der Verweise (`parent` oder `contributes_to`) entfernen.",
+                    where,
+                    "Zielverweise im Kreis: " + " → ".join(ring) + f"; `{field}` von `{node}` "
+                    f"auf `{nxt}` schließt ihn.",
+                    "Diesen Verweis (oder einen anderen des Kreises) entfernen; Querbezüge ohne "
+                    "Rangfolge gehören in `contributes_to` des einen Ziels, nicht in beide Richtungen.",
                 )
             elif nxt not in state:
                 state[nxt] = 1

@@ -76,6 +76,51 @@ def raw_text_findings(text: str, path: str) -> list[Finding]:
     return found
 
 
+_ESCAPE: Final = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+
+
+def _strings(data: Any) -> Iterator[str]:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            yield value
+
+
+def escaped_findings(text: str, data: Any, path: str) -> list[Finding]:
+    """Invisible characters written as escapes (`"\\u202e"`), at the escape, like raw ones.
+
+    Only escapes whose character is really in the parsed data count: in plain or
+    single-quoted text `\\u202e` stays six harmless characters.
+    """
+    hits = []
+    for match in _ESCAPE.finditer(text):
+        code = int(match[0][2:], 16)
+        if code <= 0x10FFFF and INVISIBLE.match(chr(code)):
+            hits.append((match, chr(code)))
+    if not hits:
+        return []
+    present = {char for _, char in hits} & {
+        c for s in _strings(data) for c in s if INVISIBLE.match(c)
+    }
+    return [
+        INVISIBLE_CHARACTER.at(
+            Location(path, *_line_col(text, match.start())),
+            f"Die Escape-Sequenz `{match[0]}` erzeugt das unsichtbare Zeichen U+{ord(char):04X} "
+            f"({unicodedata.name(char, '?')}).",
+            "Unsichtbare Zeichen lassen Texte und Verweise gleich aussehen, die verschieden sind; "
+            "die Escape-Sequenz löschen.",
+        )
+        for match, char in hits
+        if char in present
+    ]
+
+
 def value_findings(data: Any, positions: Positions) -> Iterator[Finding]:
     """Text hygiene on every string value: NFC, stray whitespace, control characters."""
     stack: list[tuple[PathKey, Any]] = [((), data)]

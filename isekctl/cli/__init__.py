@@ -7,10 +7,11 @@ the guard that turns stop conditions, Ctrl-C and bugs into exit codes.
 from __future__ import annotations
 
 from . import check, compare, office, publish
-from .common import app
+from .common import app, safe_streams
 
 __all__ = ["app", "check", "compare", "main", "office", "publish"]
 
 
 def main() -> None:
+    safe_streams()
     app()

@@ -14,6 +14,8 @@ from .common import (
     app,
     command,
     load_findings,
+    load_outcome,
+    notice,
     open_repo,
     print_findings,
     print_stop,
@@ -23,8 +25,14 @@ from .common import (
 @command(app)
 def validate(
     fmt: Annotated[
-        FindingFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
-    ] = FindingFormat.text,
+        FindingFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Ausgabeformat (Standard: text; in GitHub Actions github, in GitLab CI gitlab).",
+            show_default=False,
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Auch Warnungen führen zu Exit-Code 1.")
     ] = False,
@@ -96,7 +104,7 @@ def fmt(
                 typer.echo(f"würde geändert: {result.path}")
             elif replace_data(root, result.path, result.original, result.output):
                 changed += 1
-                typer.echo(f"formatiert: {result.path}")
+                notice(f"formatiert: {result.path}")
             else:
                 typer.echo(
                     f"{result.path}: während des Formatierens geändert – unverändert gelassen.",
@@ -118,9 +126,27 @@ def schema(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
     ] = Path("schemas"),
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo",
+            help="Datenrepository, dessen Ebenen, Produktbereiche, Themen, Fachdienste und "
+            "Status die Schemas zur Auswahl anbieten (ohne: allgemeine Schemas).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """JSON Schemas aller Dateiarten schreiben (für Editoren wie VS Code)."""
     from ..publishing.schemas import write_schemas
 
-    for path in write_schemas(out):
-        typer.echo(str(path))
+    config = None
+    if repo is not None:
+        source, _ = open_repo(repo)
+        config = (
+            load_outcome(source, no_cache=False)
+            .require_project("ohne gültige isek.yaml keine Schemas mit ihren Begriffen.")
+            .config
+        )
+    for path in write_schemas(out, config):
+        notice(f"geschrieben: {path}")

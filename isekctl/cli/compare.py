@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +20,7 @@ from .common import (
     console_for,
     emit,
     load_outcome,
+    notice,
     open_repo,
     print_findings,
     repo_templates,
@@ -36,7 +37,11 @@ class DiffFormat(StrEnum):
 @command(app)
 def diff(
     old: Annotated[
-        str, typer.Argument(help="Revision (2020), git:<ref> oder Verzeichnis.", show_default=False)
+        str,
+        typer.Argument(
+            help="Beschlussstand (ID einer Revision, z. B. 2020), git:<ref> oder Verzeichnis.",
+            show_default=False,
+        ),
     ],
     new: Annotated[
         str | None, typer.Argument(help="Wie OLD; Standard: der Arbeitsstand.", show_default=False)
@@ -50,6 +55,22 @@ def diff(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit-Code 1, wenn sich etwas geändert hat.")
     ] = False,
+    changes_only: Annotated[
+        bool,
+        typer.Option(
+            "--changes-only",
+            help="md/html: nur die Änderungen nach Art (kurz, für Pull-Request-Kommentare) "
+            "statt der vollständigen Synopse.",
+        ),
+    ] = False,
+    stichtag: Annotated[
+        datetime | None,
+        typer.Option(
+            "--stichtag",
+            formats=["%Y-%m-%d"],
+            help="Datum der Synopse (JJJJ-MM-TT); Standard: heute.",
+        ),
+    ] = None,
     templates: Templates = None,
     repo: Repo = None,
     no_cache: NoCache = False,
@@ -57,7 +78,7 @@ def diff(
     """Zwei Stände des Zielsystems semantisch vergleichen (Synopse)."""
     from ..comparing import output, sides
     from ..comparing.semantic import compare
-    from ..publishing.synopse import as_document
+    from ..publishing.synopse import as_document, goal_system
     from ..terminal.diff import as_rich
 
     source, _ = open_repo(repo)
@@ -75,18 +96,24 @@ def diff(
                 "(Details: isekctl validate).", markup=False, style="yellow",
             )  # fmt: skip
     result = compare(left.side, right.side)
-    if working.project is not None:
-        config = working.project.config
-        result.status_names = {status: config.status_name(status) for status in config.status_ids()}
+    config = right.config or left.config or (working.project.config if working.project else None)
+    system = goal_system(config) if config is not None else {}
     if fmt is DiffFormat.text and out is None:
         console = console_for()
-        console.print(as_rich(result, markers=console.no_color or not console.is_terminal))
+        console.print(as_rich(result, system, markers=console.no_color or not console.is_terminal))
+    elif fmt is DiffFormat.json:
+        emit(output.as_json(result), out)
+    elif fmt is DiffFormat.text:
+        emit(_plain_text(as_rich(result, system, markers=True)), out)
     else:
-        text = output.as_json(result) if fmt is DiffFormat.json else (
-            as_document(result, fmt.value, templates or repo_templates(source.root))  # type: ignore[arg-type]
-            if fmt is not DiffFormat.text else _plain_text(as_rich(result, markers=True))
+        day = stichtag.date() if stichtag else date.today()
+        emit(
+            as_document(
+                result, fmt.value, system, day, changes_only=changes_only,  # type: ignore[arg-type]
+                templates=templates or repo_templates(source.root),
+            ),
+            out,
         )  # fmt: skip
-        emit(text, out)
     raise typer.Exit(1 if exit_code and not result.empty else 0)
 
 
@@ -104,7 +131,8 @@ class RevisionState(StrEnum):
 
 
 revision_app = typer.Typer(
-    help="Revisionen (beschlossene Stände des Zielsystems).", no_args_is_help=True
+    help="Beschlussstände und Fortschreibungsentwürfe des Zielsystems (data/revisions/).",
+    no_args_is_help=True,
 )
 app.add_typer(revision_app, name="revision")
 
@@ -133,12 +161,16 @@ def revision_freeze(
     state: Annotated[
         RevisionState, typer.Option("--state", help="beschlossen oder entwurf.")
     ] = None,  # type: ignore[assignment]
+    goals_only: Annotated[
+        bool,
+        typer.Option("--goals-only", help="Nur die Ziele einfrieren, ohne die Maßnahmen."),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Eine vorhandene Revision überschreiben.")
     ] = False,
     repo: Repo = None,
 ) -> None:
-    """Die Ziele aus data/goals/ als Revision einfrieren (data/revisions/ID.yaml)."""
+    """Ziele und Maßnahmen als Beschlussstand oder Entwurf einfrieren (data/revisions/ID.yaml)."""
     from ..reading.pipeline import load
     from ..writing.atomic import write_data
     from ..writing.freeze import freeze, target
@@ -153,14 +185,15 @@ def revision_freeze(
     text = freeze(
         project, revision_id, title=title, state=chosen, decided_by=decided_by,
         decided_on=decided_on.date() if decided_on else None, resolution=resolution, budget_years=years,
+        goals_only=goals_only,
     )  # fmt: skip
     path = target(source.root, revision_id)
-    write_data(
-        source.root, path.relative_to(source.root).as_posix(), text.encode(), overwrite=force
-    )
-    typer.echo(
-        f"geschrieben: {path.relative_to(source.root)} ({len(project.goals)} Ziele, {chosen})"
-    )
+    relative = path.relative_to(source.root).as_posix()
+    write_data(source.root, relative, text.encode("utf-8"), overwrite=force, force=True)
+    goals = f"{len(project.goals)} {'Ziel' if len(project.goals) == 1 else 'Ziele'}"
+    count = len(project.measures)
+    measures = "" if goals_only else f", {count} {'Maßnahme' if count == 1 else 'Maßnahmen'}"
+    notice(f"geschrieben: {path.relative_to(source.root)} ({goals}{measures}, {chosen})")
     after = load(source, use_cache=True, need_project=False)
     mine = [
         f for f in after.findings if f.location.path == path.relative_to(source.root).as_posix()

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .asking import ask, at_terminal, confirm, pick_many, pick_one, say
-from .common import Repo, app, command, console_for, load_outcome, open_repo, open_writable
+from .common import (
+    Repo,
+    app,
+    command,
+    console_for,
+    load_outcome,
+    notice,
+    open_repo,
+    open_writable,
+)
 
 if TYPE_CHECKING:
     from ..writing.scaffold import Edit
@@ -145,9 +154,9 @@ def new_measure(
     )  # fmt: skip
     for key, name in added.items():
         _write(source.root, s.add_department(source.root, key, name))
-        typer.echo(f"eingetragen: Fachdienst {key} ({name}) in isek.yaml")
+        notice(f"eingetragen: Fachdienst {key} ({name}) in isek.yaml")
     _write(source.root, edit)
-    typer.echo(f"angelegt: {edit.path}")
+    notice(f"angelegt: {edit.path}")
 
 
 def _end_after(s: Any, start: str | None, answer: str) -> str | None:
@@ -224,7 +233,7 @@ def new_goal(
         product_area=product_area, parent=parent, file=file,
     )  # fmt: skip
     _write(source.root, edit)
-    typer.echo(f"angelegt: {identifier} in {edit.path}")
+    notice(f"angelegt: {identifier} in {edit.path}")
 
 
 @command(new_app, "report")
@@ -320,15 +329,14 @@ def new_report(
         rating=rating, rating_reason=rating_reason,
     )  # fmt: skip
     _write(source.root, edit)
-    typer.echo(
+    notice(
         f"Statusbericht vom {when:%d.%m.%Y} ergänzt: {edit.path} "
         f"(Status: {config.status_name(status)})"
     )
     if turns_bad and rating is None:
-        console_for(stderr=True).print(
+        notice(
             f"Hinweis: Status „{config.status_name(status)}“, die Ampel steht auf "
-            f"{config_rating(current.rating)}; mit --rating und --rating-reason anpassen.",
-            markup=False,
+            f"{config_rating(current.rating)}; mit --rating und --rating-reason anpassen."
         )
 
 
@@ -356,22 +364,31 @@ def init(
     ci: Annotated[
         CiChoice, typer.Option("--ci", help="CI-Vorlage: GitLab, GitHub oder keine.")
     ] = CiChoice.gitlab,
+    isekctl: Annotated[
+        str | None,
+        typer.Option(
+            "--isekctl",
+            help="Woher CI und pre-commit isekctl installieren, mit fester Version: "
+            "'isekctl==0.1.0' oder 'isekctl @ git+https://…@v0.1.0' (Standard: diese Version).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
     from ..model import FileKind
     from ..publishing.schemas import write_schemas
     from ..writing.atomic import refuse_occupied, write_data, write_text
-    from ..writing.init import init_files
+    from ..writing.init import init_config, init_files
 
-    files = init_files(municipality.strip(), ci.value)
+    files = init_files(municipality.strip(), ci.value, isekctl)
     refuse_occupied(directory, [*files, *(f"schemas/{kind.schema_file}" for kind in FileKind)])
     for relative, text in files.items():
         if relative == "isek.yaml":
             write_data(directory, relative, text.encode("utf-8"))
         else:
             write_text(directory / relative, text, overwrite=False)
-    write_schemas(directory / "schemas")
-    typer.echo(
+    write_schemas(directory / "schemas", init_config(files))
+    notice(
         f"angelegt: {directory} ({len(files) + 4} Dateien). Weiter mit: cd {directory} && isekctl validate"
     )
 

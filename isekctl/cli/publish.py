@@ -18,6 +18,7 @@ from .common import (
     console_for,
     data_version,
     load_outcome,
+    notice,
     open_repo,
     repo_templates,
 )
@@ -96,7 +97,7 @@ def report(
         )  # fmt: skip
         target = out / f"{name}.{fmt.value}"
         write_text(target, text, overwrite=True)
-        typer.echo(f"geschrieben: {target}")
+        notice(f"geschrieben: {target}")
 
 
 class ExportFormat(StrEnum):
@@ -112,18 +113,36 @@ def export(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
     ] = Path("opendata"),
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Adresse, unter der der Export veröffentlicht wird (Standard: "
+            "open_data.base_url in isek.yaml); nötig für die DCAT-AP.de-Metadaten.",
+            show_default=False,
+        ),
+    ] = None,
     repo: Repo = None,
     no_cache: NoCache = False,
 ) -> None:
-    """Offene Daten exportieren: Tabellen, datapackage.json (Frictionless) und DCAT-AP.de."""
+    """Offene Daten exportieren: Tabellen, Excel-Kopie, datapackage.json, DCAT-AP.de, ZIP."""
     from ..publishing.export import export_files
-    from ..writing.atomic import write_text
+    from ..writing.atomic import write_bytes
 
+    if base_url is not None and not base_url.startswith(("https://", "http://")):
+        raise typer.BadParameter("eine Adresse mit https:// angeben.", param_hint="--base-url")
     source, _ = open_repo(repo)
     project = load_outcome(source, no_cache=no_cache).require_project(
         "exportiert wird nur ein gültiger Stand."
     )
     _, day = data_version(source.root, project)
-    for name, text in export_files(project, fmt.value, day).items():
-        write_text(out / name, text, overwrite=True)
-        typer.echo(f"geschrieben: {out / name}")
+    files = export_files(project, fmt.value, day, base_url)
+    for name, data in files.items():
+        write_bytes(out / name, data, overwrite=True)
+    notice(f"geschrieben: {len(files)} Dateien nach {out}")
+    if "dcat.ttl" not in files:
+        notice(
+            "Hinweis: ohne Adresse der Veröffentlichung keine DCAT-AP.de-Metadaten – "
+            "`open_data.base_url` in isek.yaml setzen oder --base-url angeben.",
+            style="yellow",
+        )

@@ -1,25 +1,35 @@
 """The semantic diff of two states of the goal system: what changed, in words.
 
-Goals are matched by their stable id; a goal that lists an old id in `replaces`
-continues it. Changes are data (`Change`, `FieldChange`); `output.py` writes them
-as JSON, `publishing.synopse` as Markdown or HTML and `terminal.diff` as text. A
-side without measures (a revision) compares goals only.
+Goals, indicators and measures are matched by their stable id. A new goal whose
+`replaces` names a goal that is gone continues it (renumbered, merged or split), and
+so does, read backwards, a goal that is gone and names the new one in its own
+`replaces`: the relation is the same in both directions, which keeps the mirror law
+(`compare(a, b)` and `compare(b, a)` report the same changes, old and new swapped).
+A removed and an added goal with nearly the same wording are a probable renumbering.
+Every continued or renumbered goal is compared with the goal it continues, and the
+indicators it carries over with their old values.
+
+Texts count as equal when only whitespace or the Unicode normalisation differ
+(`words.same_text`). Changes are data (`Change`, `FieldChange`); `output.py` writes them
+as JSON, `publishing.synopse` as a document and `terminal.diff` as text. A side without
+measures (a revision frozen with `--goals-only`) compares goals only.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from ..model import BudgetLine, Goal, Indicator, Measure
-from .words import Segment, similarity, word_diff
+from ..model import BudgetLine, Goal, Indicator, Measure, StatusReport
+from .words import Segment, normalize, same_text, similarity, tokens, word_diff
 
 Entity = Literal["goal", "indicator", "measure"]
+SideKind = Literal["revision", "git", "directory", "working"]
 
-# (entity, kind) in the order reports list them, with the German section titles
+# (entity, kind) in the order reports and the JSON list them, with the German section titles
 CLASSES: Final[dict[tuple[str, str], str]] = {
     ("goal", "added"): "Neue Ziele",
     ("goal", "removed"): "Entfallene Ziele",
@@ -28,10 +38,10 @@ CLASSES: Final[dict[tuple[str, str], str]] = {
     ("goal", "reworded"): "Umformulierte Ziele",
     ("goal", "moved"): "Verschobene Ziele (Ebene, Produktbereich, übergeordnetes Ziel)",
     ("goal", "relinked"): "Neu verknüpfte Ziele (Beiträge, Themen, SDGs)",
-    ("goal", "described"): "Geänderte Zielbeschreibungen",
+    ("goal", "described"): "Geänderte Zielbeschreibungen und Begründungen",
     ("indicator", "added"): "Neue Kennzahlen",
     ("indicator", "removed"): "Entfallene Kennzahlen",
-    ("indicator", "changed"): "Geänderte Kennzahlen (Ausgangswert, Zielwert, Messwerte)",
+    ("indicator", "changed"): "Geänderte Kennzahlen",
     ("measure", "added"): "Neue Maßnahmen",
     ("measure", "removed"): "Entfallene Maßnahmen",
     ("measure", "reworded"): "Umbenannte Maßnahmen",
@@ -40,22 +50,43 @@ CLASSES: Final[dict[tuple[str, str], str]] = {
     ("measure", "budget"): "Maßnahmen: Haushaltsansätze",
     ("measure", "goals"): "Maßnahmen: Zielzuordnung",
     ("measure", "department"): "Maßnahmen: federführender Fachdienst",
-    ("measure", "reports"): "Maßnahmen: neue Statusberichte",
+    ("measure", "reports"): "Maßnahmen: Statusberichte",
     ("measure", "details"): "Maßnahmen: weitere Angaben",
 }
+CLASS_ORDER: Final = {key: i for i, key in enumerate(CLASSES)}
 SIMILAR_ENOUGH: Final = 0.6
+
+# the fields of a goal that each class compares; `title` belongs to reworded/continued
+MOVED: Final = ("level", "product_area", "parent")
+RELINKED: Final = ("contributes_to", "replaces", "themes", "sdgs")
+DESCRIBED: Final = ("description", "rationale")
+GOAL_SUMMARY: Final = (*MOVED, "contributes_to", "replaces", *DESCRIBED, "sdgs", "themes")
+INDICATOR_TEXTS: Final = ("name", "unit", "definition", "source", "sdg_indicator")
+INDICATOR_SUMMARY: Final = (
+    *INDICATOR_TEXTS[1:], "baseline", "target", "target_path", "values",
+)  # fmt: skip
+MEASURE_SUMMARY: Final = (
+    "goals", "department", "decided_by", "status", "rating", "rating_reason", "term", "start",
+    "end", "description", "product_area", "product", "budget", "resolutions", "sdgs", "themes",
+    "reports",
+)  # fmt: skip
+MEASURE_TEXTS: Final = ("title", "rating_reason", "description", "product")
+SETS: Final = ("contributes_to", "replaces", "themes", "sdgs", "goals", "resolutions")
 
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
-    """One field that differs; `words` for wordings, `added`/`removed` for sets and lists."""
+    """One field that differs; `words` for wordings, `added`/`removed` for sets.
+
+    `old` is None for what only the new side has, `new` None for what only the old has.
+    """
 
     field: str
     old: Any = None
     new: Any = None
     words: tuple[Segment, ...] = ()
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
+    added: tuple[Any, ...] = ()
+    removed: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +96,8 @@ class Change:
     id: str
     title: str
     fields: tuple[FieldChange, ...] = ()
-    related: tuple[str, ...] = ()  # continued: the old ids; renumbered: the probable old id
+    related: tuple[str, ...] = ()  # continued/renumbered and what comes with them: the old id
     owner: str | None = None  # indicators: the goal they belong to
-
-    @property
-    def section(self) -> str:
-        return CLASSES[(self.entity, self.kind)]
 
     @property
     def wording(self) -> FieldChange | None:
@@ -86,115 +113,363 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Side:
-    """One side of a comparison: goals always, measures only where the source has them."""
+    """One side of a comparison: goals always, measures only where the source has them.
+
+    `label` names the side for a reader ("Beschluss der Ratsversammlung vom 18.02.2020",
+    "Stand vom 27.11.2026"); `source` is what was given on the command line.
+    """
 
     label: str
     goals: tuple[Goal, ...]
     measures: tuple[Measure, ...] | None = None
+    source: str = ""
+    kind: SideKind = "working"
+    short: str = ""  # the side as the subject of a sentence: "der Beschlussstand 2020"
 
 
 @dataclass(slots=True)
 class DiffResult:
-    old: str
-    new: str
+    old: Side
+    new: Side
     changes: list[Change] = field(default_factory=list)
     compared_measures: bool = False
-    status_names: dict[str, str] = field(default_factory=dict)  # for display only
 
     @property
     def empty(self) -> bool:
         return not self.changes
+
+    @property
+    def measures_note(self) -> str | None:
+        """Why measures were not compared: one plain German sentence, or None."""
+        if self.compared_measures:
+            return None
+        lacking = list(dict.fromkeys(s.short or s.label for s in (self.old, self.new)
+                                     if s.measures is None))  # fmt: skip
+        subjects = " und ".join(lacking)
+        verb = "enthalten" if len(lacking) > 1 else "enthält"
+        return f"Maßnahmen werden nicht verglichen, weil {subjects} nur die Ziele {verb}."
 
     def counts(self) -> list[tuple[tuple[str, str], str, int]]:
         """(class, German title, number) for every class that occurs, in report order."""
         counter: Counter[tuple[str, str]] = Counter((c.entity, c.kind) for c in self.changes)
         return [(key, title, counter[key]) for key, title in CLASSES.items() if counter[key]]
 
-    def by_class(self) -> list[tuple[str, list[Change]]]:
-        return [
-            (title, [c for c in self.changes if (c.entity, c.kind) == key])
-            for key, title, _ in self.counts()
-        ]
-
 
 def compare(old: Side, new: Side) -> DiffResult:
-    result = DiffResult(old.label, new.label)
-    result.changes.extend(_goal_changes(old.goals, new.goals))
+    result = DiffResult(old, new)
+    order = goal_order(old.goals, new.goals)
+    changes = list(_goal_changes(old.goals, new.goals))
     if old.measures is not None and new.measures is not None:
         result.compared_measures = True
-        result.changes.extend(_measure_changes(old.measures, new.measures))
+        changes.extend(_measure_changes(old.measures, new.measures))
+    measure_ids = [m.id for m in new.measures or ()] + sorted(m.id for m in old.measures or ())
+    measure_order = {m: i for i, m in reversed(list(enumerate(measure_ids)))}
+
+    def position(change: Change) -> int:
+        """Changes of one class in reading order: goals (and their indicators) as the goal
+        system lists them, measures by the new side's order; ties keep the order found."""
+        if change.entity == "measure":
+            return measure_order.get(change.id, 0)
+        if change.entity == "indicator":
+            return order.get(change.owner or "", 0)
+        return order.get(change.id, 0)
+
+    indexed = list(enumerate(changes))
+    indexed.sort(key=lambda p: (CLASS_ORDER[(p[1].entity, p[1].kind)], position(p[1]), p[0]))
+    result.changes = [c for _, c in indexed]
     return result
+
+
+def goal_order(old: Iterable[Goal], new: Iterable[Goal]) -> dict[str, int]:
+    """Every goal id of both sides in reading order: the new side's, with goals only the old
+    side has placed after the goal that preceded them there."""
+    new_ids = list(dict.fromkeys(g.id for g in new))
+    at = {goal_id: i for i, goal_id in enumerate(new_ids)}
+    keys: dict[str, tuple[int, int, int]] = {goal_id: (i, 0, 0) for goal_id, i in at.items()}
+    anchor, offset = -1, 0
+    for goal in old:
+        if goal.id in at:
+            anchor, offset = at[goal.id], 0
+        elif goal.id not in keys:
+            offset += 1
+            keys[goal.id] = (anchor, 1, offset)
+    return {goal_id: i for i, goal_id in enumerate(sorted(keys, key=keys.__getitem__))}
 
 
 # --- goals -------------------------------------------------------------------------------
 
 
-def _goal_changes(old: Iterable[Goal], new: Iterable[Goal]) -> Iterator[Change]:
-    before = {g.id: g for g in old}
-    after = {g.id: g for g in new}
-    continued: dict[str, list[str]] = {}  # new id -> old ids it continues (that are gone)
-    for goal in after.values():
-        gone = [r for r in goal.replaces if r in before and r not in after]
-        if gone and goal.id not in before:
-            continued[goal.id] = gone
-    consumed = {old_id for ids in continued.values() for old_id in ids}
-    removed = [g for i, g in before.items() if i not in after and i not in consumed]
-    added = [g for i, g in after.items() if i not in before and i not in continued]
+@dataclass(frozen=True, slots=True)
+class Links:
+    """How the goals of two states correspond."""
 
-    for goal in added:
-        yield Change("goal", "added", goal.id, goal.title, _goal_summary(goal))
-    for goal in removed:
-        yield Change("goal", "removed", goal.id, goal.title, _goal_summary(goal))
-    for new_id, old_ids in continued.items():
-        goal = after[new_id]
-        first = before[old_ids[0]]
-        words = () if first.title == goal.title else tuple(word_diff(first.title, goal.title))
-        fields = (FieldChange("title", first.title, goal.title, words),) if words else ()
-        yield Change("goal", "continued", goal.id, goal.title, fields, tuple(old_ids))
-    yield from _probable_renumberings(removed, added)
+    continued: list[tuple[str, str]]  # (old id, new id) through `replaces`
+    renumbered: list[tuple[str, str]]  # (old id, new id), probable
+    removed: list[str]
+    added: list[str]
+
+    def pairs(self, before: dict[str, Goal], after: dict[str, Goal]) -> set[tuple[str, str]]:
+        """Every (old, new) pair that is the same goal: same id, continued or renumbered."""
+        same = {(i, i) for i in before if i in after}
+        return same | set(self.continued) | set(self.renumbered)
+
+
+def match_goals(before: dict[str, Goal], after: dict[str, Goal]) -> Links:
+    gone = [i for i in before if i not in after]
+    fresh = [i for i in after if i not in before]
+    links: list[tuple[str, str]] = []
+    for new_id in fresh:
+        links.extend((r, new_id) for r in after[new_id].replaces if r in before and r not in after)
+    for old_id in gone:
+        links.extend((old_id, r) for r in before[old_id].replaces if r in after and r not in before)
+    continued = list(dict.fromkeys(links))
+    removed = [i for i in gone if all(x != i for x, _ in continued)]
+    added = [i for i in fresh if all(y != i for _, y in continued)]
+    renumbered = _probable_renumberings(
+        [before[i] for i in removed], [after[i] for i in added]
+    )  # fmt: skip
+    removed = [i for i in removed if all(x != i for x, _ in renumbered)]
+    added = [i for i in added if all(y != i for _, y in renumbered)]
+    return Links(continued, renumbered, removed, added)
+
+
+def _goal_changes(old: Iterable[Goal], new: Iterable[Goal]) -> Iterator[Change]:
+    before = {g.id: g for g in reversed(list(old))}  # the first of duplicate ids wins
+    after = {g.id: g for g in reversed(list(new))}
+    links = match_goals(before, after)
+    for goal_id in links.added:
+        goal = after[goal_id]
+        yield Change("goal", "added", goal.id, goal.title, _summary(goal, GOAL_SUMMARY, "new"))
+    for goal_id in links.removed:
+        goal = before[goal_id]
+        yield Change("goal", "removed", goal.id, goal.title, _summary(goal, GOAL_SUMMARY, "old"))
+    for kind, pairs in (("continued", links.continued), ("renumbered", links.renumbered)):
+        for old_id, new_id in pairs:
+            old_goal, new_goal = before[old_id], after[new_id]
+            title = _text_change("title", old_goal.title, new_goal.title)
+            yield Change("goal", kind, new_id, new_goal.title, (title,) if title else (), (old_id,))
+            yield from _goal_field_changes(old_goal, new_goal, (old_id,))
     for goal_id, goal in after.items():
         if goal_id in before:
-            yield from _goal_field_changes(before[goal_id], goal)
-    for goal_id, goal in after.items():
-        old_goal = before.get(goal_id)
-        yield from _indicator_changes(
-            goal, old_goal.indicators if old_goal else [], goal.indicators
-        )
-    for goal_id, goal in before.items():
-        if goal_id not in after:
-            yield from _indicator_changes(goal, goal.indicators, [])
+            old_goal = before[goal_id]
+            title = _text_change("title", old_goal.title, goal.title)
+            if title:
+                yield Change("goal", "reworded", goal.id, goal.title, (title,))
+            yield from _goal_field_changes(old_goal, goal, ())
+    yield from _indicator_changes(before, after, links.pairs(before, after))
 
 
-def _goal_summary(goal: Goal) -> tuple[FieldChange, ...]:
-    where = [("level", goal.level)]
-    if goal.product_area is not None:
-        where.append(("product_area", goal.product_area))
-    if goal.parent:
-        where.append(("parent", goal.parent))
-    return tuple(FieldChange(name, new=value) for name, value in where)
+def _probable_renumberings(removed: list[Goal], added: list[Goal]) -> list[tuple[str, str]]:
+    """Removed and added goals with nearly the same wording, and no `replaces` saying so.
+
+    The best-matching pairs are taken first; ties are broken by the pair of ids regardless
+    of direction, so reading the states backwards pairs the same goals.
+    """
+
+    def words(goal: Goal) -> Counter[str]:
+        return Counter(t.casefold() for t, _ in tokens(goal.title))
+
+    def promising(a: Counter[str], b: Counter[str]) -> bool:
+        """The bound 2·shared/(len a + len b) ≥ ratio: skips hopeless pairs cheaply."""
+        total = a.total() + b.total()
+        return bool(total) and 2 * (a & b).total() / total >= SIMILAR_ENOUGH
+
+    new_words = [(new, words(new)) for new in added]
+    scored = [
+        (score, old.id, new.id)
+        for old, old_words in ((g, words(g)) for g in removed)
+        for new, candidate in new_words
+        if promising(old_words, candidate)
+        and (score := similarity(old.title, new.title)) >= SIMILAR_ENOUGH
+    ]
+    scored.sort(key=lambda s: (-s[0], min(s[1], s[2]), max(s[1], s[2])))
+    taken_old: set[str] = set()
+    taken_new: set[str] = set()
+    pairs = []
+    for _, old_id, new_id in scored:
+        if old_id not in taken_old and new_id not in taken_new:
+            taken_old.add(old_id)
+            taken_new.add(new_id)
+            pairs.append((old_id, new_id))
+    return pairs
 
 
-def _probable_renumberings(removed: list[Goal], added: list[Goal]) -> Iterator[Change]:
-    """A removed and an added goal with nearly the same wording, and no `replaces` saying so."""
-    taken: set[str] = set()
-    for old_goal in removed:
-        scored = [
-            (similarity(old_goal.title, g.title), g.id, g) for g in added if g.id not in taken
-        ]
-        if not scored:
+def _goal_field_changes(old: Goal, new: Goal, related: tuple[str, ...]) -> Iterator[Change]:
+    """moved, relinked, described: the fields of two goals that are the same goal."""
+    groups: list[tuple[str, tuple[str, ...]]] = [
+        ("moved", MOVED),
+        ("relinked", RELINKED if not related else tuple(n for n in RELINKED if n != "replaces")),
+        ("described", DESCRIBED),
+    ]
+    for kind, names in groups:
+        fields = tuple(c for name in names if (c := _field_change(name, old, new)))
+        if fields:
+            yield Change("goal", kind, new.id, new.title, fields, related)
+
+
+def _indicator_changes(
+    before: dict[str, Goal], after: dict[str, Goal], same: set[tuple[str, str]]
+) -> Iterator[Change]:
+    """Indicators are matched by their id wherever they are; one carried over by a
+    continued or renumbered goal is compared with its old values."""
+
+    def index(goals: dict[str, Goal]) -> dict[str, tuple[str, Indicator]]:
+        found: dict[str, tuple[str, Indicator]] = {}
+        for goal in goals.values():
+            for indicator in goal.indicators:
+                found.setdefault(indicator.id, (goal.id, indicator))
+        return found
+
+    old, new = index(before), index(after)
+    for indicator_id, (owner, indicator) in new.items():
+        if indicator_id not in old:
+            summary = _summary(indicator, INDICATOR_SUMMARY, "new")
+            yield Change("indicator", "added", indicator_id, indicator.name, summary, owner=owner)
             continue
-        score, _, best = max(scored, key=lambda s: (s[0], s[1]))
-        if score >= SIMILAR_ENOUGH:
-            taken.add(best.id)
-            words = tuple(word_diff(old_goal.title, best.title))
+        old_owner, previous = old[indicator_id]
+        fields = list(_indicator_fields(previous, indicator))
+        if (old_owner, owner) not in same:
+            fields.insert(0, FieldChange("goal", old_owner, owner))
+        if fields:
             yield Change(
-                "goal", "renumbered", best.id, best.title,
-                (FieldChange("title", old_goal.title, best.title, words),), (old_goal.id,),
-            )  # fmt: skip
+                "indicator", "changed", indicator_id, indicator.name, tuple(fields), owner=owner
+            )
+    for indicator_id, (owner, indicator) in old.items():
+        if indicator_id not in new:
+            summary = _summary(indicator, INDICATOR_SUMMARY, "old")
+            yield Change("indicator", "removed", indicator_id, indicator.name, summary, owner=owner)
+
+
+def _indicator_fields(old: Indicator, new: Indicator) -> Iterator[FieldChange]:
+    for name in (*INDICATOR_TEXTS, "baseline", "target"):
+        change = _field_change(name, old, new)
+        if change:
+            yield change
+    for name in ("target_path", "values"):
+        before = {v.year: v.value for v in getattr(old, name)}
+        after = {v.year: v.value for v in getattr(new, name)}
+        for year in sorted(set(before) | set(after)):
+            if before.get(year) != after.get(year):
+                yield FieldChange(f"{name}.{year}", before.get(year), after.get(year))
+
+
+# --- measures ----------------------------------------------------------------------------
+
+
+def _measure_changes(old: Iterable[Measure], new: Iterable[Measure]) -> Iterator[Change]:
+    before = {m.id: m for m in reversed(list(old))}
+    after = {m.id: m for m in reversed(list(new))}
+    for measure_id, measure in after.items():
+        if measure_id not in before:
+            fields = _summary(measure, MEASURE_SUMMARY, "new")
+            yield Change("measure", "added", measure.id, measure.title, fields)
+    for measure_id, measure in before.items():
+        if measure_id not in after:
+            fields = _summary(measure, MEASURE_SUMMARY, "old")
+            yield Change("measure", "removed", measure.id, measure.title, fields)
+    for measure_id, measure in after.items():
+        if measure_id in before:
+            yield from _measure_field_changes(before[measure_id], measure)
+
+
+def _measure_field_changes(old: Measure, new: Measure) -> Iterator[Change]:
+    def plain(*names: str) -> tuple[FieldChange, ...]:
+        return tuple(c for name in names if (c := _field_change(name, old, new)))
+
+    groups: list[tuple[str, tuple[FieldChange, ...]]] = [
+        ("reworded", plain("title")),
+        ("status", plain("status", "rating", "rating_reason")),
+        ("dates", plain("start", "end", "term")),
+        ("budget", _budget_changes(old.budget, new.budget)),
+        ("goals", plain("goals")),
+        ("department", plain("department")),
+        ("reports", _report_changes(old.reports, new.reports)),
+        ("details", plain("description", "decided_by", "product_area", "product",
+                          "resolutions", "sdgs", "themes")),
+    ]  # fmt: skip
+    for kind, fields in groups:
+        if fields:
+            yield Change("measure", kind, new.id, new.title, fields)
+
+
+def _budget_changes(old: list[BudgetLine], new: list[BudgetLine]) -> tuple[FieldChange, ...]:
+    """One field per year and kind whose sum changed (`budget.<year>.<kind>`), and one per
+    year and kind whose Ist changed (`budget.<year>.<kind>.actual`)."""
+
+    def sums(lines: list[BudgetLine]) -> dict[tuple[int, str, str], Decimal]:
+        totals: dict[tuple[int, str, str], Decimal] = {}
+        for line in lines:
+            key = (line.year, line.kind, "")
+            totals[key] = totals.get(key, Decimal(0)) + line.amount
+            if line.actual is not None:
+                key = (line.year, line.kind, ".actual")
+                totals[key] = totals.get(key, Decimal(0)) + line.actual
+        return totals
+
+    before, after = sums(old), sums(new)
+    return tuple(
+        FieldChange(f"budget.{year}.{kind}{suffix}", before.get(key), after.get(key))
+        for key in sorted(set(before) | set(after))
+        for year, kind, suffix in [key]
+        if before.get(key) != after.get(key)
+    )
+
+
+def _report_changes(old: list[StatusReport], new: list[StatusReport]) -> tuple[FieldChange, ...]:
+    """Status reports paired as the same report: equal ones first, then those of the same
+    date (status or text changed), then those of the same text (date changed); the rest
+    are added or removed. Each pairing takes the k-th of one side with the k-th of the
+    other, so reading backwards pairs the same reports."""
+    left: list[StatusReport | None] = list(old)
+    right: list[StatusReport | None] = list(new)
+    pairs: list[tuple[StatusReport | None, StatusReport | None]] = []
+    keys: list[Callable[[StatusReport], Any]] = [
+        lambda r: (r.date, r.status, normalize(r.text)),
+        lambda r: r.date,
+        lambda r: normalize(r.text),
+    ]
+    for key in keys:
+        for i, report in enumerate(left):
+            if report is None:
+                continue
+            j = next(
+                (j for j, other in enumerate(right) if other and key(other) == key(report)), None
+            )
+            if j is not None:
+                pairs.append((report, right[j]))
+                left[i] = right[j] = None
+    pairs.extend((None, r) for r in right if r is not None)
+    pairs.extend((r, None) for r in left if r is not None)
+    changed = [
+        (a, b)
+        for a, b in pairs
+        if a is None
+        or b is None
+        or (a.date, a.status, normalize(a.text)) != (b.date, b.status, normalize(b.text))
+    ]
+    changed.sort(key=lambda p: ((p[1] or p[0]).date, p[1] is None))  # type: ignore[union-attr]
+    return tuple(FieldChange("reports", a, b) for a, b in changed)
+
+
+# --- fields ------------------------------------------------------------------------------
+
+
+def _text_change(name: str, old: str | None, new: str | None) -> FieldChange | None:
+    if same_text(old, new):
+        return None
+    return FieldChange(name, old, new, tuple(word_diff(old or "", new or "")))
+
+
+def _distinct(values: Iterable[Any]) -> list[Any]:
+    found: list[Any] = []
+    for value in values:
+        if value not in found:
+            found.append(value)
+    return found
 
 
 def _set_change(name: str, old: Iterable[Any], new: Iterable[Any]) -> FieldChange | None:
-    before, after = [str(v) for v in old], [str(v) for v in new]
+    before, after = _distinct(old), _distinct(new)
     added = tuple(v for v in after if v not in before)
     removed = tuple(v for v in before if v not in after)
     if not added and not removed:
@@ -202,179 +477,37 @@ def _set_change(name: str, old: Iterable[Any], new: Iterable[Any]) -> FieldChang
     return FieldChange(name, tuple(before), tuple(after), added=added, removed=removed)
 
 
-def _goal_field_changes(old: Goal, new: Goal) -> Iterator[Change]:
-    if old.title != new.title:
-        words = tuple(word_diff(old.title, new.title))
-        yield Change(
-            "goal",
-            "reworded",
-            new.id,
-            new.title,
-            (FieldChange("title", old.title, new.title, words),),
-        )
-    moved = tuple(
-        FieldChange(name, getattr(old, name), getattr(new, name))
-        for name in ("level", "product_area", "parent")
-        if getattr(old, name) != getattr(new, name)
-    )
-    if moved:
-        yield Change("goal", "moved", new.id, new.title, moved)
-    relinked = tuple(
-        change
-        for name in ("contributes_to", "themes", "sdgs")
-        if (change := _set_change(name, getattr(old, name), getattr(new, name)))
-    )
-    if relinked:
-        yield Change("goal", "relinked", new.id, new.title, relinked)
-    if (old.description or "").strip() != (new.description or "").strip():
-        words = tuple(word_diff(old.description or "", new.description or ""))
-        yield Change(
-            "goal", "described", new.id, new.title,
-            (FieldChange("description", old.description, new.description, words),),
-        )  # fmt: skip
+TEXT_FIELDS: Final = {*DESCRIBED, "title", *INDICATOR_TEXTS, *MEASURE_TEXTS}
 
 
-def _indicator_changes(goal: Goal, old: list[Indicator], new: list[Indicator]) -> Iterator[Change]:
-    before = {i.id: i for i in old}
-    after = {i.id: i for i in new}
-    for indicator in new:
-        previous = before.get(indicator.id)
-        if previous is None:
-            yield Change(
-                "indicator",
-                "added",
-                indicator.id,
-                indicator.name,
-                _indicator_summary(indicator),
-                owner=goal.id,
-            )
+def _field_change(name: str, old: Any, new: Any) -> FieldChange | None:
+    before, after = getattr(old, name), getattr(new, name)
+    if name in SETS:
+        return _set_change(name, before, after)
+    if name in TEXT_FIELDS:
+        return _text_change(name, before, after)
+    if before == after:
+        return None
+    return FieldChange(name, before, after)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == () or (isinstance(value, str) and not value)
+
+
+def _summary(item: Any, names: tuple[str, ...], side: str) -> tuple[FieldChange, ...]:
+    """The fields an added (side "new") or removed ("old") item has, as field changes."""
+    found = []
+    for name in names:
+        value = getattr(item, name)
+        if _empty(value):
             continue
-        fields = [
-            FieldChange(name, getattr(previous, name), getattr(indicator, name))
-            for name in ("name", "unit", "baseline", "target")
-            if getattr(previous, name) != getattr(indicator, name)
-        ]
-        old_values = {v.year: v.value for v in previous.values}
-        new_values = {v.year: v.value for v in indicator.values}
-        fields.extend(
-            FieldChange(f"values.{year}", old_values.get(year), new_values.get(year))
-            for year in sorted(set(old_values) | set(new_values))
-            if old_values.get(year) != new_values.get(year)
+        if isinstance(value, list):
+            value = tuple(value)
+        found.append(
+            FieldChange(name, new=value) if side == "new" else FieldChange(name, old=value)
         )
-        if fields:
-            yield Change(
-                "indicator", "changed", indicator.id, indicator.name, tuple(fields), owner=goal.id
-            )
-    for indicator in old:
-        if indicator.id not in after:
-            yield Change("indicator", "removed", indicator.id, indicator.name, owner=goal.id)
-
-
-def _indicator_summary(indicator: Indicator) -> tuple[FieldChange, ...]:
-    return tuple(
-        FieldChange(name, new=getattr(indicator, name))
-        for name in ("baseline", "target")
-        if getattr(indicator, name) is not None
-    )
-
-
-# --- measures ----------------------------------------------------------------------------
-
-
-def _measure_changes(old: Iterable[Measure], new: Iterable[Measure]) -> Iterator[Change]:
-    before = {m.id: m for m in old}
-    after = {m.id: m for m in new}
-    for measure_id, measure in after.items():
-        if measure_id not in before:
-            yield Change("measure", "added", measure.id, measure.title, _measure_summary(measure))
-    for measure_id, measure in before.items():
-        if measure_id not in after:
-            yield Change("measure", "removed", measure.id, measure.title, _measure_summary(measure))
-    for measure_id, measure in after.items():
-        if measure_id in before:
-            yield from _measure_field_changes(before[measure_id], measure)
-
-
-def _measure_summary(measure: Measure) -> tuple[FieldChange, ...]:
-    fields = [
-        FieldChange("department", new=measure.department),
-        FieldChange("status", new=measure.status),
-    ]
-    total = sum((line.amount for line in measure.budget), Decimal(0))
-    if total:
-        fields.append(FieldChange("budget_total", new=total))
-    return tuple(fields)
-
-
-def _measure_field_changes(old: Measure, new: Measure) -> Iterator[Change]:
-    def plain(*names: str) -> tuple[FieldChange, ...]:
-        return tuple(
-            FieldChange(name, getattr(old, name), getattr(new, name))
-            for name in names
-            if getattr(old, name) != getattr(new, name)
-        )
-
-    if old.title != new.title:
-        words = tuple(word_diff(old.title, new.title))
-        yield Change(
-            "measure",
-            "reworded",
-            new.id,
-            new.title,
-            (FieldChange("title", old.title, new.title, words),),
-        )
-    groups: list[tuple[str, tuple[FieldChange, ...]]] = [
-        ("status", plain("status", "rating", "rating_reason")),
-        ("dates", plain("start", "end", "term")),
-        ("budget", _budget_changes(old.budget, new.budget)),
-        ("goals", tuple(c for c in [_set_change("goals", old.goals, new.goals)] if c)),
-        ("department", plain("department")),
-        ("reports", _report_changes(old, new)),
-        ("details", _detail_changes(old, new)),
-    ]
-    for kind, fields in groups:
-        if fields:
-            yield Change("measure", kind, new.id, new.title, fields)
-
-
-def _budget_changes(old: list[BudgetLine], new: list[BudgetLine]) -> tuple[FieldChange, ...]:
-    """One field per year and kind that changed, with old and new sum (delta = new - old)."""
-
-    def sums(lines: list[BudgetLine]) -> dict[tuple[int, str], Decimal]:
-        totals: dict[tuple[int, str], Decimal] = {}
-        for line in lines:
-            totals[(line.year, line.kind)] = (
-                totals.get((line.year, line.kind), Decimal(0)) + line.amount
-            )
-        return totals
-
-    before, after = sums(old), sums(new)
-    return tuple(
-        FieldChange(f"budget.{year}.{kind}", before.get((year, kind)), after.get((year, kind)))
-        for year, kind in sorted(set(before) | set(after))
-        if before.get((year, kind)) != after.get((year, kind))
-    )
-
-
-def _report_changes(old: Measure, new: Measure) -> tuple[FieldChange, ...]:
-    known = {(r.date, r.text) for r in old.reports}
-    return tuple(
-        FieldChange("report", new=report)
-        for report in new.reports
-        if (report.date, report.text) not in known
-    )
-
-
-def _detail_changes(old: Measure, new: Measure) -> tuple[FieldChange, ...]:
-    fields = []
-    if (old.description or "").strip() != (new.description or "").strip():
-        words = tuple(word_diff(old.description or "", new.description or ""))
-        fields.append(FieldChange("description", old.description, new.description, words))
-    for name in ("resolutions", "sdgs", "themes"):
-        change = _set_change(name, getattr(old, name), getattr(new, name))
-        if change:
-            fields.append(change)
-    return tuple(fields)
+    return tuple(found)
 
 
 def delta(change: FieldChange) -> Decimal:

@@ -1,9 +1,11 @@
-"""Open data for the municipal portal: CSV or JSON tables, a Frictionless data package and
-DCAT-AP.de metadata.
+"""Open data for the municipal portal: CSV or JSON tables, a Frictionless data package,
+DCAT-AP.de metadata, a copy for German Excel and one zip of everything.
 
 Column order is fixed and documented in `datapackage.json`; lists inside a cell are
 joined with "; ". Dates are ISO 8601, amounts plain numbers (no thousands
-separators), so the files load into any spreadsheet or statistics tool.
+separators), so the files load into any statistics tool. German Excel expects `;`
+between columns, a decimal comma and a byte order mark; the copies in `excel/` have
+them (and German column headings), the portal files stay as the standards want.
 """
 
 from __future__ import annotations
@@ -12,27 +14,19 @@ import csv
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from ..model import plain_number
+from ..model import license_of
 from ..project import Project
 from ..text import without_umlauts
+from . import dcat as rdf
 
 ExportFormat = Literal["csv", "json"]
-
-LICENSES: Final = {
-    "dl-de/by-2-0": ("Datenlizenz Deutschland – Namensnennung – Version 2.0", "https://www.govdata.de/dl-de/by-2-0",
-                     "http://dcat-ap.de/def/licenses/dl-by-de/2.0"),
-    "dl-de/zero-2-0": ("Datenlizenz Deutschland – Zero – Version 2.0", "https://www.govdata.de/dl-de/zero-2-0",
-                       "http://dcat-ap.de/def/licenses/dl-zero-de/2.0"),
-    "cc-by-4.0": ("Creative Commons Namensnennung 4.0 International", "https://creativecommons.org/licenses/by/4.0/",
-                  "http://dcat-ap.de/def/licenses/cc-by/4.0"),
-    "cc-zero": ("Creative Commons CC Zero", "https://creativecommons.org/publicdomain/zero/1.0/",
-                "http://dcat-ap.de/def/licenses/cc-zero"),
-}  # fmt: skip
+EXCEL_FOLDER: Final = "excel"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +50,31 @@ def _join(values: Any) -> str:
     return "; ".join(str(v) for v in values)
 
 
-def _number(value: Decimal | None) -> int | float | None:
-    return None if value is None else plain_number(value)
+def _number(value: Decimal | None) -> Decimal | None:
+    """An amount or value exactly as a number: `25000`, `1500.5`, never a binary float.
+
+    A float would turn 12345678901234.56 into 12345678901234.56**2** somewhere down the
+    line; the Decimal is written as its digits (CSV by `str`, JSON by `_json_records`).
+    """
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
+def _json_records(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    """The rows as a JSON array of objects, like `json.dumps(…, indent=2)`, numbers exact."""
+
+    def value(item: Any) -> str:
+        return str(item) if isinstance(item, Decimal) else json.dumps(item, ensure_ascii=False)
+
+    if not rows:
+        return "[]\n"
+    names = [json.dumps(name, ensure_ascii=False) for name in columns]
+    records = (
+        "  {\n"
+        + ",\n".join(f"    {n}: {value(v)}" for n, v in zip(names, row, strict=True))
+        + "\n  }"
+        for row in rows
+    )
+    return "[\n" + ",\n".join(records) + "\n]\n"
 
 
 def tables(project: Project) -> list[Table]:
@@ -166,10 +183,7 @@ def tables(project: Project) -> list[Table]:
 
 def table_text(table: Table, fmt: ExportFormat) -> str:
     if fmt == "json":
-        records = [
-            dict(zip((c.name for c in table.columns), row, strict=True)) for row in table.rows
-        ]
-        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        return _json_records([c.name for c in table.columns], table.rows)
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")  # RFC 4180
     writer.writerow([c.name for c in table.columns])
@@ -177,31 +191,42 @@ def table_text(table: Table, fmt: ExportFormat) -> str:
     return stream.getvalue()
 
 
-def _package_name(municipality: str) -> str:
+def package_name(municipality: str) -> str:
     """Frictionless names are lower-case ASCII: 'Stadt Neumünster' -> 'isek-stadt-neumuenster'."""
     text = without_umlauts(municipality.lower())
     return "isek-" + re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def datapackage(
-    project: Project, all_tables: list[Table], fmt: ExportFormat, issued: date
+    project: Project,
+    all_tables: list[Table],
+    fmt: ExportFormat,
+    issued: date,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     """A Frictionless Data Package (https://specs.frictionlessdata.io/data-package/)."""
     config = project.config
-    title, path, _ = LICENSES.get(config.open_data.license, (config.open_data.license, "", ""))
+    licence = license_of(config.open_data.license)
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
-        "name": _package_name(config.municipality),
+        "name": package_name(config.municipality),
         "title": f"ISEK-Zielsystem und Schlüsselmaßnahmen – {config.municipality}",
         "description": "Ziele, Kennzahlen, Schlüsselmaßnahmen, Haushaltsansätze und Statusberichte des "
         "integrierten Stadtentwicklungskonzepts (ISEK).",
-        "created": issued.isoformat(),
-        "licenses": [{"name": config.open_data.license, "title": title, "path": path}],
+        # RFC 3339 date-time, as the specification requires
+        "created": f"{issued.isoformat()}T00:00:00Z",
+        "licenses": [
+            {"name": config.open_data.license, "title": licence.name, "path": licence.url}
+            if licence
+            else {"name": config.open_data.license}
+        ],
         "contributors": [
             {"title": config.open_data.publisher or config.municipality, "role": "publisher"}
         ],
         "resources": [],
     }
+    if base_url:
+        package["homepage"] = rdf.absolute(base_url, "")
     for table in all_tables:
         schema: dict[str, Any] = {
             "fields": [{"name": c.name, "type": c.type, "title": c.title} for c in table.columns],
@@ -213,6 +238,7 @@ def datapackage(
                 for field, other, other_field in table.foreign_keys
             ]
         resource: dict[str, Any] = {
+            "profile": "tabular-data-resource",
             "name": table.name, "title": table.title, "path": f"{table.name}.{fmt}", "format": fmt,
             "mediatype": "text/csv" if fmt == "csv" else "application/json", "encoding": "utf-8", "schema": schema,
         }  # fmt: skip
@@ -222,73 +248,76 @@ def datapackage(
     return package
 
 
-def dcat(
-    project: Project, all_tables: list[Table], fmt: ExportFormat, issued: date
-) -> dict[str, Any]:
-    """DCAT-AP.de metadata of the dataset and one distribution per table (JSON-LD)."""
-    config = project.config
-    opendata = config.open_data
-    _, _, license_uri = LICENSES.get(opendata.license, ("", "", opendata.license))
-    publisher: dict[str, Any] = {
-        "@type": "foaf:Organization",
-        "foaf:name": opendata.publisher or config.municipality,
-    }
-    if opendata.publisher_url:
-        publisher["foaf:homepage"] = opendata.publisher_url
-    dataset: dict[str, Any] = {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/",
-            "dcatde": "http://dcat-ap.de/def/dcatde/", "foaf": "http://xmlns.com/foaf/0.1/",
-            "vcard": "http://www.w3.org/2006/vcard/ns#",
-        },
-        "@type": "dcat:Dataset",
-        "dct:title": {"@language": "de", "@value": f"ISEK-Zielsystem und Schlüsselmaßnahmen – {config.municipality}"},
-        "dct:description": {"@language": "de", "@value": "Ziele, Kennzahlen, Schlüsselmaßnahmen, Haushaltsansätze und "
-                            "Statusberichte des integrierten Stadtentwicklungskonzepts (ISEK)."},
-        "dct:publisher": publisher,
-        "dct:issued": issued.isoformat(),
-        "dct:modified": issued.isoformat(),
-        "dct:language": "http://publications.europa.eu/resource/authority/language/DEU",
-        "dcat:theme": "http://publications.europa.eu/resource/authority/data-theme/GOVE",
-        "dcat:keyword": ["ISEK", "Stadtentwicklung", "Zielsystem", "Haushalt"],
-        "dcatde:licenseAttributionByText": opendata.publisher or config.municipality,
-    }  # fmt: skip
-    if opendata.contact_email:
-        dataset["dcat:contactPoint"] = {
-            "@type": "vcard:Organization",
-            "vcard:hasEmail": f"mailto:{opendata.contact_email}",
-        }
-    if opendata.ars:
-        dataset["dcatde:politicalGeocodingURI"] = (
-            f"http://dcat-ap.de/def/politicalGeocoding/regionalKey/{opendata.ars}"
-        )
-        dataset["dcatde:politicalGeocodingLevelURI"] = (
-            "http://dcat-ap.de/def/politicalGeocoding/Level/municipality"
-        )
-    dataset["dcat:distribution"] = [
-        {
-            "@type": "dcat:Distribution",
-            "dct:title": {"@language": "de", "@value": table.title},
-            "dcat:accessURL": f"{table.name}.{fmt}",
-            "dct:format": "http://publications.europa.eu/resource/authority/file-type/"
-            + fmt.upper(),
-            "dcat:mediaType": "text/csv" if fmt == "csv" else "application/json",
-            "dct:license": license_uri,
-        }
-        for table in all_tables
-    ]
-    return dataset
+def dcat_graph(
+    project: Project, all_tables: list[Table], fmt: ExportFormat, issued: date, base_url: str
+) -> list[rdf.Node]:
+    """DCAT-AP.de: catalog, dataset, one distribution per table and one for the zip."""
+    distributions = [rdf.Distribution(f"{t.name}.{fmt}", t.title) for t in all_tables]
+    distributions.append(
+        rdf.Distribution(zip_name(project), "Alle Dateien des Exports (ZIP-Archiv)")
+    )
+    return rdf.graph(project.config, distributions, issued, base_url)
 
 
-def export_files(project: Project, fmt: ExportFormat, issued: date) -> dict[str, str]:
-    """File name -> text of every file of the export."""
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _excel_cell(value: Any, column: Column) -> str:
+    """A cell as German Excel reads it: decimal comma; text never taken for a formula."""
+    if value is None or value == "":
+        return ""
+    if column.type in ("number", "integer"):
+        return str(value).replace(".", ",")
+    text = str(value)
+    # OWASP "CSV injection": a cell starting like a formula would be run by the spreadsheet
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def excel_text(table: Table) -> str:
+    """The table for double-clicking in German Excel: BOM, `;`, German headings."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.title for c in table.columns])
+    writer.writerows(
+        [_excel_cell(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.rows
+    )
+    return "\ufeff" + stream.getvalue()
+
+
+def zip_name(project: Project) -> str:
+    return package_name(project.config.municipality) + ".zip"
+
+
+def zip_bytes(files: dict[str, bytes], issued: date) -> bytes:
+    """All files in one archive; the same files give the same bytes (fixed times, sorted)."""
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(issued.year, issued.month, issued.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return stream.getvalue()
+
+
+def export_files(
+    project: Project, fmt: ExportFormat, issued: date, base_url: str | None = None
+) -> dict[str, bytes]:
+    """File name -> content of every file of the export.
+
+    The DCAT-AP.de files need absolute addresses; without a base URL (`--base-url` or
+    `open_data.base_url`) they are left out.
+    """
+    base_url = base_url or project.config.open_data.base_url
     all_tables = tables(project)
-    files = {f"{t.name}.{fmt}": table_text(t, fmt) for t in all_tables}
-    files["datapackage.json"] = (
-        json.dumps(datapackage(project, all_tables, fmt, issued), ensure_ascii=False, indent=2)
-        + "\n"
-    )
-    files["dcat.jsonld"] = (
-        json.dumps(dcat(project, all_tables, fmt, issued), ensure_ascii=False, indent=2) + "\n"
-    )
+    texts = {f"{t.name}.{fmt}": table_text(t, fmt) for t in all_tables}
+    texts.update({f"{EXCEL_FOLDER}/{t.name}.csv": excel_text(t) for t in all_tables})
+    package = datapackage(project, all_tables, fmt, issued, base_url)
+    texts["datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    if base_url:
+        nodes = dcat_graph(project, all_tables, fmt, issued, base_url)
+        texts["dcat.jsonld"] = rdf.jsonld(nodes)
+        texts["dcat.ttl"] = rdf.turtle(nodes)
+    files = {name: text.encode("utf-8") for name, text in texts.items()}
+    files[zip_name(project)] = zip_bytes(files, issued)
     return files

@@ -1,7 +1,11 @@
 """JSON Schemas of the file kinds, generated from the models, for editors and other tools.
 
 The data files carry a `# yaml-language-server: $schema=…` line, so VS Code with the
-YAML extension completes field names and shows the German descriptions below.
+YAML extension completes field names and shows the German descriptions below. The
+schemas in the package's `schemas/` are generic; given a repository's configuration
+(`isekctl schema --repo DIR`, `isekctl init`) the goal and measure schemas also list
+its levels, product areas, themes, departments and statuses, so the editor completes
+them and marks a typo before `isekctl validate` does.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Final
 
-from ..model import FileKind
+from ..model import Config, FileKind
 from ..writing.atomic import write_text
 
 # German hover texts per model and field
@@ -129,9 +133,57 @@ def _describe(schema: dict[str, Any]) -> None:
                 node["properties"][field]["description"] = text
 
 
-def json_schema(kind: FileKind) -> dict[str, Any]:
+def _key_values(keys: list[str]) -> dict[str, Any]:
+    """Keys as the editor should offer them: the texts, and digits also as the number."""
+    numbers = sorted({int(k) for k in keys if k.isascii() and k.isdigit()})
+    texts: dict[str, Any] = {"type": "string", "enum": list(keys)}
+    return {"anyOf": [texts, {"type": "integer", "enum": numbers}]} if numbers else texts
+
+
+def _restrict(node: dict[str, Any], field: str, keys: list[str]) -> None:
+    """Allow only `keys` in `field` (a value, an optional value or a list of values)."""
+    prop = node.get("properties", {}).get(field)
+    if prop is None or not keys:
+        return
+    allowed = _key_values(keys)
+    kept = {k: prop[k] for k in ("title", "description", "default") if k in prop}
+    if prop.get("type") == "array":
+        prop["items"] = allowed
+    elif {"type": "null"} in prop.get("anyOf", []):
+        node["properties"][field] = {**kept, "anyOf": [allowed, {"type": "null"}]}
+    else:
+        node["properties"][field] = {**kept, **allowed}
+
+
+def _vocabulary(schema: dict[str, Any], config: Config) -> None:
+    """The repository's words as enums in the goal and measure definitions."""
+    areas = list(config.product_areas)
+    themes = list(config.themes.items) if config.themes else []
+    statuses = config.status_ids()
+    for name, node in [(schema.get("title", ""), schema), *schema.get("$defs", {}).items()]:
+        title = node.get("title", name)
+        if title == "Goal":
+            _restrict(node, "level", [level.id for level in config.levels])
+            _restrict(node, "product_area", areas)
+            _restrict(node, "themes", themes)
+        elif title == "Measure":
+            _restrict(node, "department", list(config.departments or {}))
+            _restrict(node, "status", statuses)
+            _restrict(node, "product_area", areas)
+            _restrict(node, "themes", themes)
+        elif title == "StatusReport":
+            _restrict(node, "status", statuses)
+
+
+def json_schema(kind: FileKind, config: Config | None = None) -> dict[str, Any]:
+    """The schema of a file kind; with `config`, goal and measure files know its words.
+
+    Revisions stay generic: they record the words valid when they were decided.
+    """
     schema = kind.model.model_json_schema(mode="validation")
     _describe(schema)
+    if config is not None and kind in (FileKind.GOALS, FileKind.MEASURE):
+        _vocabulary(schema, config)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://isekctl.invalid/schemas/{kind.schema_file}",
@@ -140,11 +192,12 @@ def json_schema(kind: FileKind) -> dict[str, Any]:
     }
 
 
-def write_schemas(out: Path) -> list[Path]:
+def write_schemas(out: Path, config: Config | None = None) -> list[Path]:
     written = []
     for kind in FileKind:
         target = out / kind.schema_file
-        text = json.dumps(json_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        schema = json_schema(kind, config)
+        text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
         write_text(target, text, overwrite=True)
         written.append(target)
     return written

@@ -61,8 +61,11 @@ def default_cache_root() -> Path:
     configured = os.environ.get("ISEKCTL_CACHE_DIR")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "isekctl"
+    # the platform's place for caches: ~/.cache (or $XDG_CACHE_HOME) on Linux,
+    # ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("isekctl", appauthor=False))
 
 
 @dataclass

@@ -5,21 +5,30 @@ Both kinds of source list the same files (`isek.yaml`, `data/goals`, `data/measu
 come from. Reading is defensive: only regular files inside the root, with a size
 cap, because a pull request can add a symlink to any file of the CI runner.
 Refs from the command line are resolved in Python and never reach git's argv.
-GitPython is imported only here, and only when a git source is used.
+
+No `git` process is ever started for a data repository: its configuration belongs to
+whoever prepared the checkout, and `core.fsmonitor`, filters, `diff.external`, hooks
+or a pager named there would run as commands. GitPython is used only as a reader of
+git's files (refs, and objects through its pure-Python object database), and whether
+the work tree differs from HEAD is found by hashing the data files here. GitPython is
+imported only in this module, and only when a git source is used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, cast
 
 from ..findings import E, Finding, Location, Rule
 from ..model import FileKind
-from .yaml import MAX_BYTES
+from ..text import escaped, needs_escaping
+from .yaml import MAX_BYTES, too_large
 
 NOT_A_FILE = Rule(
     "ISEK010",
@@ -37,6 +46,14 @@ NO_REPOSITORY = Rule(
     "Mit `--repo` auf das Datenrepository zeigen.",
     switchable=False,
     stops=True,
+)
+FILE_NAME_CHARACTERS = Rule(
+    "ISEK016",
+    "file-name-characters",
+    E,
+    "Der Dateiname enthält Steuerzeichen, unsichtbare Zeichen oder ist nicht UTF-8.",
+    "Die Datei umbenennen: Buchstaben, Ziffern, `-`, `_` und `.yaml`.",
+    switchable=False,
 )
 UNKNOWN_REF = Rule("ISEK091", "unknown-ref", E, "Die git-Revision ist unbekannt.",
                    "Branch/Tag/Commit prüfen; in CI den Zielbranch holen (`fetch-depth: 0`).",
@@ -77,6 +94,7 @@ class Directory:
     _real_root: str = field(init=False, repr=False)
     _folders: dict[str, bool] = field(init=False, repr=False, default_factory=dict)
     _links: set[str] = field(init=False, repr=False, default_factory=set)
+    _bad_names: set[str] = field(init=False, repr=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self._real_root = os.path.realpath(self.root)
@@ -101,10 +119,16 @@ class Directory:
                     )
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            found.extend(Entry(kind, f"{folder}/{name}") for name in names)
+            for name in names:
+                if needs_escaping(name):  # listed under a printable name; never read
+                    name = escaped(name)
+                    self._bad_names.add(f"{folder}/{name}")
+                found.append(Entry(kind, f"{folder}/{name}"))
         return found
 
     def read(self, path: str) -> bytes | Finding:
+        if path in self._bad_names:
+            return bad_name(path)
         if path in self._links:  # listed by entries() only when it leads out of the root
             return NOT_A_FILE.at(
                 Location(path), f"Der Ordner {path} führt aus dem Repository hinaus; er wird nicht gelesen.",
@@ -145,11 +169,24 @@ class Directory:
         return self._folders[key]
 
     def stat_key(self, path: str) -> tuple[int, int] | None:
+        if path in self._bad_names:
+            return None
         try:
             info = os.lstat(self.root / path)
         except OSError:
             return None
         return (info.st_mtime_ns, info.st_size)
+
+
+def bad_name(path: str) -> Finding:
+    """The finding for a data file whose name can't be shown or trusted (given escaped)."""
+    return FILE_NAME_CHARACTERS.at(
+        Location(path),
+        "Der Dateiname enthält Steuerzeichen (etwa einen Zeilenumbruch), unsichtbare Zeichen "
+        "oder Bytes, die kein UTF-8 sind – oben als \\n, \\xe9 … geschrieben; "
+        "die Datei wird nicht gelesen.",
+        "Die Datei umbenennen, z. B. in `<id>.yaml` mit Buchstaben, Ziffern, `-` und `_`.",
+    )
 
 
 def check_ref(ref: str) -> None:
@@ -162,6 +199,49 @@ def check_ref(ref: str) -> None:
         )
 
 
+class _NoGitProcess:
+    """Stands in for GitPython's `git` command wrapper: isekctl starts no git process.
+
+    Anything in GitPython that would run `git` (status, diff, rev-list …) fails here
+    instead of running under the repository's configuration.
+    """
+
+    def clear_cache(self) -> _NoGitProcess:  # called when GitPython closes the repository
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"isekctl startet kein git ({name})")
+
+
+def _open_git(path: Path) -> Any:
+    """A GitPython repository that reads refs and objects in Python and cannot start `git`.
+
+    The object database is GitPython's pure-Python `GitDB` (loose objects and packs),
+    not the default `git cat-file` process. GitPython deprecates it as slower and less
+    tested; reading a few hundred blobs is fast enough, and nothing of the repository's
+    configuration can run.
+    """
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")  # no git binary: fine, none is needed
+    import git
+    from git.db import GitDB
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        repo = git.Repo(path, odbt=GitDB, search_parent_directories=True)
+    repo.git = cast(Any, _NoGitProcess())
+    return repo
+
+
+def _is_shallow(repo: Any) -> bool:
+    return os.path.exists(os.path.join(repo.common_dir, "shallow"))
+
+
+_FETCH_HINT: Final = (
+    "In CI die ganze Geschichte holen (GitHub Actions: `actions/checkout` mit `fetch-depth: 0`; "
+    "GitLab: `GIT_DEPTH: 0`), lokal `git fetch --unshallow`."
+)
+
+
 @dataclass
 class GitCommit:
     """The data repository as committed at one ref, read from git's object database."""
@@ -170,25 +250,30 @@ class GitCommit:
     label: str
     _commit: Any
     _blobs: dict[str, Any] = field(default_factory=dict)
+    _bad_names: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, repo_dir: Path, ref: str) -> GitCommit:
         check_ref(ref)
-        os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
         try:
-            import git
-        except ImportError as exc:  # pragma: no cover - GitPython is a dependency
-            raise UNKNOWN_REF.stop(f"GitPython ist nicht verfügbar: {exc}") from None
-        try:
-            repo = git.Repo(repo_dir, search_parent_directories=True)
+            repo = _open_git(repo_dir)
         except Exception:
             raise UNKNOWN_REF.stop(
                 f"{repo_dir} ist kein git-Repository; git:{ref} lässt sich nicht lesen.",
                 "isekctl im Datenrepository aufrufen oder --repo angeben.",
             ) from None
+        shallow = _is_shallow(repo)
         try:
             commit = repo.commit(ref)  # resolved in Python: no option injection possible
+            commit.tree  # noqa: B018 - reads the commit object, which a shallow clone may lack
         except Exception:
+            if shallow:
+                raise UNKNOWN_REF.stop(
+                    f"Die git-Revision `{ref}` ist in diesem Klon nicht vorhanden: er ist flach "
+                    "(shallow clone) und enthält nur einen Teil der Geschichte.",
+                    f"Tippfehler? Sonst: {_FETCH_HINT}",
+                    usage=True,
+                ) from None
             raise UNKNOWN_REF.stop(
                 f"Die git-Revision `{ref}` gibt es in diesem Repository nicht.",
                 "Tippfehler? In CI mit flachem Klon: den Zielbranch holen "
@@ -198,7 +283,14 @@ class GitCommit:
             os.path.relpath(repo_dir.resolve(), Path(repo.working_tree_dir or ".").resolve())
         )
         source = cls(None, f"git:{ref} ({commit.hexsha[:10]})", commit)
-        source._index(prefix)
+        try:
+            source._index(prefix)
+        except Exception:  # a tree object missing (partial or damaged clone)
+            raise UNKNOWN_REF.stop(
+                f"Der Commit von `{ref}` ist in diesem Klon nicht vollständig vorhanden.",
+                _FETCH_HINT,
+                usage=True,
+            ) from None
         return source
 
     def _index(self, prefix: PurePosixPath) -> None:
@@ -216,12 +308,16 @@ class GitCommit:
                 self._blobs[relpath] = obj
             elif obj.type == "tree":
                 for child in obj:
+                    name = child.name
                     if (
                         child.type == "blob"
-                        and child.name.endswith(SUFFIXES)
-                        and not child.name.startswith(".")
+                        and name.endswith(SUFFIXES)
+                        and not name.startswith(".")
                     ):
-                        self._blobs[f"{relpath}/{child.name}"] = child
+                        if needs_escaping(name):  # as in Directory: a printable name, never read
+                            name = escaped(name)
+                            self._bad_names.add(f"{relpath}/{name}")
+                        self._blobs[f"{relpath}/{name}"] = child
 
     def entries(self) -> list[Entry]:
         found: list[Entry] = []
@@ -233,16 +329,25 @@ class GitCommit:
         return found
 
     def read(self, path: str) -> bytes | Finding:
+        if path in self._bad_names:
+            return bad_name(path)
         blob = self._blobs.get(path)
         if blob is None:
             return NOT_A_FILE.at(Location(path), "Die Datei fehlt in diesem Commit.")
-        if blob.mode not in (0o100644, 0o100755):
+        if blob.mode not in _BLOB_MODES:
             return NOT_A_FILE.at(
                 Location(path), "Die Datei ist im Commit ein Symlink oder Submodul."
             )
-        data: bytes = blob.data_stream.read(
-            MAX_BYTES + 1
-        )  # more than the limit: the reader says so
+        try:
+            if blob.size > MAX_BYTES:  # from the object header: nothing is unpacked
+                return too_large(path)
+            data: bytes = blob.data_stream.read(MAX_BYTES + 1)
+        except Exception:  # the object is missing (partial clone) or damaged
+            return NOT_A_FILE.at(
+                Location(path),
+                "Der Inhalt der Datei fehlt in diesem Klon (teilweiser Klon oder beschädigtes Objekt).",
+                _FETCH_HINT,
+            )
         return data
 
     def stat_key(self, path: str) -> tuple[int, int] | None:
@@ -250,29 +355,64 @@ class GitCommit:
         return None
 
 
+_BLOB_MODES: Final = (0o100644, 0o100755)
+
+
 def git_version(root: Path) -> tuple[str, date, bool] | None:
-    """(short commit, commit day, uncommitted data changes) when `root` is inside a git work tree."""
+    """(short commit, commit day, uncommitted data changes) when `root` is inside a git work tree.
+
+    "Uncommitted" compares the data files isekctl reads (isek.yaml, data/*/*.yaml) with
+    the commit by their git blob hashes, computed here (see the module docstring).
+    """
     if not any((parent / ".git").exists() for parent in (root.resolve(), *root.resolve().parents)):
         return None
-    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
     try:
-        import git
-
-        repo = git.Repo(root, search_parent_directories=True)
+        repo = _open_git(root)
         commit = repo.head.commit
         work = Path(repo.working_tree_dir or root).resolve()
-        prefix = os.path.relpath(root.resolve(), work)
-        dirty = any(
-            repo.is_dirty(untracked_files=True, path=os.path.normpath(os.path.join(prefix, part)))
-            for part in (CONFIG_FILE, "data")
-        )
+        prefix = PurePosixPath(os.path.relpath(root.resolve(), work))
+        committed = GitCommit(None, "", commit)
+        committed._index(prefix)
+        dirty = _differs(Directory(root), committed)
         return commit.hexsha[:10], commit.committed_datetime.date(), dirty
-    except Exception:  # no commits yet, no git binary, a repository of another user …
+    except Exception:  # no commits yet, a damaged repository …
         return None
+
+
+def _differs(work: Directory, committed: GitCommit) -> bool:
+    """Whether the data files of the work tree differ from those of the commit."""
+    paths = [entry.path for entry in work.entries()]
+    if sorted(paths) != sorted(committed._blobs):
+        return True
+    return not all(_same_blob(work.root / path, committed._blobs[path]) for path in paths)
+
+
+def _same_blob(path: Path, blob: Any) -> bool:
+    """The file (or symlink) has the content of `blob`, possibly with CRLF line ends (autocrlf)."""
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            data = os.fsencode(os.readlink(path))
+        elif stat.S_ISREG(info.st_mode) and info.st_size <= 4 * MAX_BYTES:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        else:
+            return False
+    except OSError:
+        return False
+    for content in (data, data.replace(b"\r\n", b"\n")) if b"\r\n" in data else (data,):
+        hasher = hashlib.sha1(b"blob %d\0" % len(content), usedforsecurity=False)
+        hasher.update(content)
+        if hasher.hexdigest() == blob.hexsha:
+            return True
+    return False
 
 
 def is_data_repository(path: Path) -> bool:
-    return (path / CONFIG_FILE).is_file() or (path / "data").is_dir()
+    """`isek.yaml` or one of the data folders: a plain `data/` of another project is not enough."""
+    return (path / CONFIG_FILE).is_file() or any(
+        (path / kind.place).is_dir() for kind in FileKind.folders()
+    )
 
 
 def open_directory(path: Path) -> Directory:
@@ -282,5 +422,6 @@ def open_directory(path: Path) -> Directory:
             f"Das Verzeichnis {path} gibt es nicht.",
             "Mit --repo auf das Datenrepository zeigen.",
             str(path),
+            usage=True,
         )
     return Directory(path)

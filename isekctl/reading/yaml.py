@@ -11,17 +11,18 @@ only used by the commands that write files back (see `writing/`).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ..checks.text import raw_text_findings
-from ..findings import E, Finding, Location, Rule
+from ..checks.text import WHITESPACE, escaped_findings, raw_text_findings
+from ..findings import E, Finding, Location, Rule, W
 from ..project import PathKey, Position, Tables, locate
 
-MAX_BYTES: Final = 1 << 20
+MAX_BYTES: Final = 512 * 1024  # a measure file has ~2 KB, a large revision ~200 KB
 MAX_DEPTH: Final = 30
 MAX_NODES: Final = 100_000
 
@@ -74,7 +75,16 @@ DUPLICATE_KEY = Rule(
     switchable=False,
 )
 LIMITS = Rule("ISEK007", "limits", E, "Datei zu groß oder zu tief verschachtelt.",
-              "Datei aufteilen (höchstens 1 MiB, 30 Ebenen).", switchable=False)  # fmt: skip
+              "Datei aufteilen (höchstens 512 KiB, 30 Ebenen, 100 000 Einträge).", switchable=False)  # fmt: skip
+
+COMMENT_IN_VALUE = Rule(
+    "ISEK063",
+    "comment-in-value",
+    W,
+    "` #` nach einem Wert ohne Anführungszeichen beginnt einen Kommentar; der Wert endet davor.",
+    "Gehört der Rest zum Text, den Wert in Anführungszeichen setzen; einen Kommentar mit "
+    "zwei Leerzeichen absetzen (`wert  # Kommentar`).",
+)
 
 _NULLS: Final = frozenset(("", "~", "null", "Null", "NULL"))
 _BAD_INDENT: Final = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
@@ -109,16 +119,21 @@ def _line_col(text: str, offset: int) -> Position:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def too_large(path: str) -> Finding:
+    """The finding for a file over `MAX_BYTES` (which is then not parsed at all)."""
+    return LIMITS.at(
+        Location(path, 1, 1),
+        f"Die Datei ist größer als {MAX_BYTES // 1024} KiB, die Grenze für eine Datendatei; "
+        "sie wird nicht gelesen.",
+        "Große Texte gehören nicht in eine Datendatei; die Datei aufteilen "
+        "(z. B. eine Maßnahme je Datei) oder lange Texte kürzen.",
+    )
+
+
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Finding]]:
     """Bytes to text: strict UTF-8 (a leading BOM is allowed), nothing else."""
     if len(raw) > MAX_BYTES:
-        return None, [
-            LIMITS.at(
-                Location(path, 1, 1),
-                f"Die Datei ist größer als {MAX_BYTES // 1024} KiB; erlaubt ist 1 MiB.",
-                "Große Texte gehören nicht in eine Datendatei; Datei aufteilen.",
-            )
-        ]
+        return None, [too_large(path)]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [
             ENCODING.at(
@@ -232,23 +247,190 @@ _SYNTAX: Final = (
     ("did not find expected <document start>",
      "Unerwarteter Inhalt nach dem Dokument",
      "Die Einrückung der letzten Zeilen prüfen."),
+    ("found unexpected ':'",
+     "Doppelpunkt an unerwarteter Stelle",
+     'Texte mit Doppelpunkt in Anführungszeichen setzen: title: "Ziel: Klimaneutralität".'),
+    ("did not find expected node content",
+     "Hier fehlt ein Wert, oder er beginnt mit einem Zeichen, mit dem kein Text beginnen darf",
+     "Beginnt ein Text mit `:`, `?`, `-`, `,` oder einer Klammer, ihn in Anführungszeichen setzen."),
+    ("found unknown directive name",
+     "Unbekannte YAML-Direktive (Zeile beginnt mit %)",
+     "Eine Zeile, die mit % beginnt, ist eine YAML-Direktive; Text mit % in Anführungszeichen setzen."),
+    ("did not find expected alphabetic or numeric character",
+     "`&` oder `*` am Anfang eines Textes ohne gültigen Namen danach",
+     "Beginnt ein Text mit & oder *, ihn in Anführungszeichen setzen."),
+    ("found unexpected document indicator",
+     "`---` oder `...` mitten in einem Wert",
+     "Eine Zeile, die mit --- oder ... beginnt, trennt YAML-Dokumente; den Text einrücken oder in Anführungszeichen setzen."),
+    ("did not find expected '-' indicator",
+     "Listeneintrag `- ` erwartet",
+     "Alle Einträge einer Liste gleich weit einrücken, jeder beginnt mit `- `."),
+    ("did not find expected whitespace or line break",
+     "Nach einem Zeichen fehlt ein Leerzeichen oder Zeilenumbruch",
+     "Die Zeile prüfen; nach `|` oder `>` folgt nur noch ein Kommentar (# …) oder das Zeilenende."),
+    ("found duplicate %YAML directive",
+     "Die Zeile %YAML steht zweimal",
+     "Die Zeilen mit % am Dateianfang löschen."),
+    ("found an indentation indicator equal to 0",
+     "Einrückungsangabe 0 nach `|` oder `>`",
+     "Die Ziffer nach `|` oder `>` löschen."),
+    ("found a tab character",
+     "Tabulator an einer Stelle, an der YAML Leerzeichen verlangt",
+     "Mit Leerzeichen einrücken und trennen."),
+    ("found undefined tag handle",
+     "Unbekanntes YAML-Tag (Text beginnt mit !)",
+     "Beginnt ein Text mit !, ihn in Anführungszeichen setzen."),
+    ("mapping keys are not allowed",
+     "`?` an unerwarteter Stelle",
+     "Beginnt ein Text mit `? `, ihn in Anführungszeichen setzen."),
+    ("control characters are not allowed",
+     "Steuerzeichen in der Datei",
+     "Das Zeichen löschen; es stammt meist aus kopiertem Text."),
 )  # fmt: skip
+
+# In `{ … }` and `[ … ]`, libyaml refuses text that YAML allows and people do write.
+_FLOW_HINT: Final = (
+    "In `{ … }` und `[ … ]` liest libyaml `:`, `?` und `#` in Texten anders als die "
+    "YAML-Spezifikation: solche Texte dort in Anführungszeichen setzen, oder die Liste in "
+    "Blockform schreiben (je Eintrag eine Zeile `- wert`, je Feld eine Zeile `feld: wert`)."
+)
+_URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    """libyaml's error in German, at the place the user has to change.
+
+    An unclosed quote or bracket is noticed where the file or the next field begins;
+    it is reported where it was opened (libyaml's context mark).
+    """
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
     problem = str(getattr(exc, "problem", None) or exc).strip()
+    context = str(getattr(exc, "context", None) or "")
     known = next(((msg, hint) for key, msg, hint in _SYNTAX if key in problem), None)
-    message, hint = known if known else (problem, None)
+    message, hint = known if known else (f"„{problem}“ (Meldung von libyaml)", None)
+    mark = problem_mark or context_mark
     lines = text.splitlines()
+    specific = False  # message and hint say exactly what happened; no general hint added
+    if context_mark is not None and problem_mark is not None:
+        opened = 0 < context_mark.line + 1 <= len(lines) and lines[context_mark.line]
+        char = opened[context_mark.column : context_mark.column + 1] if opened else ""
+        if (
+            "quoted scalar" in context
+            and char in ("'", '"')
+            and ("end of stream" in problem or "document" in problem)
+        ):
+            mark, specific = context_mark, True
+            message = f"Das Anführungszeichen {char} wird nicht geschlossen"
+            inner = 'als \\" schreiben' if char == '"' else "verdoppeln ('')"
+            hint = (
+                f"Das schließende {char} am Ende des Textes ergänzen; steht im Text selbst ein "
+                f"{char}, es {inner} oder den Text in die andere Art Anführungszeichen setzen."
+            )
+        elif "flow" in context and problem_mark.line > context_mark.line and char in "[{":
+            closing = "]" if char == "[" else "}"
+            start = _line_starts(text)[context_mark.line] + context_mark.column
+            specific = True
+            if not _closes(text, start):
+                mark = context_mark
+                message = (
+                    f"`{char}` wird nicht mit `{closing}` geschlossen "
+                    f"(bemerkt in Zeile {problem_mark.line + 1})"
+                )
+                hint = (
+                    f"Die Klammer `{closing}` ergänzen; enthält ein Eintrag ein Komma oder einen "
+                    "Doppelpunkt, ihn in Anführungszeichen setzen."
+                )
+            else:  # closed, but written over lines in a way libyaml does not read
+                message = (
+                    f"libyaml kann dieses `{char} … {closing}` über mehrere Zeilen nicht lesen"
+                )
+                hint = (
+                    "Jeden Eintrag mit seinem Doppelpunkt und Wert in eine Zeile schreiben "
+                    f"(`{char} foo: bar {closing}`) oder in Blockform (je Feld eine Zeile "
+                    "`feld: wert`); andere YAML-Programme lesen die Stelle, libyaml nicht."
+                )
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     source = lines[line - 1] if 0 < line <= len(lines) else ""
+    in_flow = "flow" in context or any(b in source[: max(col, 1)] for b in "[{")
+    if specific:
+        pass
+    elif in_flow and (url := _URL.search(source)):
+        written = re.match(r"[^\s,\]}]*", source[url.start() :])
+        address = written[0] if written else "https://example.org"
+        message = "Adresse (URL) ohne Anführungszeichen in `{ … }` oder `[ … ]`"
+        hint = (
+            f'In `{{ }}` muss eine Adresse in Anführungszeichen stehen: "{address}" – libyaml '
+            f"liest den Doppelpunkt in `{url[0]}` sonst als Trennzeichen, andere YAML-Programme "
+            "lesen es als Text."
+        )
+    elif in_flow and "?" in source[:col]:
+        message = "Fragezeichen in einem Text in `[ … ]` oder `{ … }`"
+        hint = (
+            "libyaml liest `?` dort als Zeichen für einen Schlüssel, andere YAML-Programme als "
+            'Text: den Text in Anführungszeichen setzen, z. B. ["Warum?"].'
+        )
+    elif in_flow and known is not None:
+        hint = f"{hint} {_FLOW_HINT}" if hint else _FLOW_HINT
+    else:
+        opened = _open_quote_before(lines, line - 1)
+        if opened:
+            hint = (
+                f'Wird das Anführungszeichen " in Zeile {opened} geschlossen? Sonst liest YAML '
+                f'alles bis zum nächsten " als einen Text. {hint or ""}'
+            ).strip()
     if any(q in source for q in "„“”‚‘’"):
         hint = (
             "Typografische Anführungszeichen („…“) zählen in YAML nicht als Anführungszeichen; "
             'gerade Anführungszeichen "…" verwenden.'
         )
     return SYNTAX.at(Location(path, line, col), f"YAML-Syntaxfehler: {message}.", hint)
+
+
+_BREAK: Final = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as a line break
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset at which each line begins, as libyaml numbers lines."""
+    return [0, *(match.end() for match in _BREAK.finditer(text))]
+
+
+def _closes(text: str, start: int) -> bool:
+    """Whether the bracket at `start` is closed later (quotes and comments skipped, roughly)."""
+    depth, i, size = 0, start, len(text)
+    while i < size:
+        char = text[i]
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return True
+        elif char in "\"'":
+            end = text.find(char, i + 1)
+            while end != -1 and char == '"' and text[end - 1] == "\\":
+                end = text.find(char, end + 1)
+            if end == -1:
+                return False
+            i = end
+        elif char == "#" and text[i - 1] in " \t\n":
+            i = text.find("\n", i)
+            if i == -1:
+                return False
+        i += 1
+    return False
+
+
+_DOUBLE_QUOTE: Final = re.compile(r'(?<!\\)"')
+
+
+def _open_quote_before(lines: list[str], index: int) -> int:
+    """The 1-based number of a line shortly before `index` with an unpaired `"`, or 0."""
+    for number in range(index - 1, max(index - 30, 0) - 1, -1):
+        line = lines[number]
+        if '"' in line and len(_DOUBLE_QUOTE.findall(line.split(" #")[0])) % 2:
+            return number + 1
+    return 0
 
 
 def parse(text: str, path: str, *, positions: bool = True) -> tuple[Document | None, list[Finding]]:
@@ -286,6 +468,15 @@ def parse(text: str, path: str, *, positions: bool = True) -> tuple[Document | N
                 "Die Datei löschen oder den Inhalt eintragen.",
             ),
         ]
+    if _suspicious(text):  # rare: a second look where libyaml is more lenient than YAML
+        strict = _lenient_findings(text, path)
+        found.extend(strict)
+        if any(item.severity is E for item in strict):
+            return None, found
+    if text.endswith(" ") and text.rstrip(" ").endswith("\n"):
+        found.append(_trailing_blank_line(text, path))
+    if "\\" in text:  # escapes exist only in double quotes, and need a backslash
+        found.extend(escaped_findings(text, document.data, path))
     return document, found
 
 
@@ -485,9 +676,264 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
             documents += 1
             if documents > 1 or event.version is not None or event.tags:
                 raise _Retry
+    if nodes > MAX_NODES:  # the item limit for flat lists too (checked once, not per scalar)
+        raise _Retry
     if documents == 0 or root is None:
         return None
     return Document(root, untidy=untidy or not _is_nfc(text))
+
+
+# --- where libyaml reads more leniently than YAML 1.2 ----------------------------------------
+#
+# libyaml accepts some files that the YAML specification (and other YAML tools) refuse or
+# read differently, and it ends a plain value at ` #` without a word. A cheap test finds
+# files that might hold such a place; only those (few) are parsed a second time, with
+# positions, to decide.
+
+_DQ_OPEN: Final = re.compile(r'^[^"\n]*"[^"\n]*(?:"[^"\n]*"[^"\n]*)*$', re.MULTILINE)
+_SQ_OPEN: Final = re.compile(r"^[^'\n]*'[^'\n]*(?:'[^'\n]*'[^'\n]*)*$", re.MULTILINE)
+_LONE_DASH: Final = re.compile(r"[\[{,][ \t]*-[ \t]*[,\]}]")
+_BLOCK_BLANK: Final = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?\r?\n(?: *\r?\n)*? +\r?\n")
+
+
+def _suspicious(text: str) -> bool:
+    """Whether a file may hold a place libyaml reads more leniently than YAML (cheap).
+
+    Single-character membership tests and `find` loops; a regex only for files that
+    have the character it is about. Most files answer in a few microseconds.
+    """
+    hash_at = text.find("#", 1)
+    while hash_at != -1:  # "…"#, ]#, ,#, |#: glued to a value; `value #`: cuts a plain value
+        before = text[hash_at - 1]
+        if before in "\"']},|>+-0123456789" or (
+            before == " " and hash_at > 1 and text[hash_at - 2] not in " \t\n"
+        ):
+            return True
+        hash_at = text.find("#", hash_at + 1)
+    for opener, closer in (("[", "]"), ("{", "}")):
+        at = text.find(opener)
+        while at != -1:  # a [ … ] or { … } that goes on in the next line, or holds `?x` / `-`
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end == -1 else line_end
+            close = text.find(closer, at, line_end)
+            if close == -1 or (
+                "-" in text[at:close] and _LONE_DASH.search(text, at, close + 1) is not None
+            ):
+                return True
+            at = text.find(opener, close)
+    if "?" in text and _FLOW_INDICATOR.search(text):
+        return True
+    if '"' in text and _DQ_OPEN.search(text):  # a text in quotes that goes on in the next line
+        return True
+    if "'" in text and _SQ_OPEN.search(text):
+        return True
+    return (" \n" in text or " \r" in text) and _BLOCK_BLANK.search(text) is not None
+
+
+_GLUED_HASH: Final = re.compile(r"""(?<=["'\]},])\#|[|>][-+0-9]*\#""")
+_FLOW_INDICATOR: Final = re.compile(r"[\[{,][ \t]*([?-])(?=[^ \t\n])")
+_CUT: Final = re.compile(r"(?<=[^ \t\n]) \#")
+
+
+@dataclass(slots=True)
+class _Layout:
+    """Where the scalars and collections of a file are (offsets into the text)."""
+
+    starts: list[int]  # offset of each line
+    spans: list[tuple[int, int]] = field(default_factory=list)  # scalar text (sorted)
+    plain_ends: dict[int, str] = field(default_factory=dict)  # end offset -> plain value
+    dashes: set[int] = field(default_factory=set)  # plain scalars that are a lone `-`
+    blocks: set[int] = field(default_factory=set)  # offsets of block scalar indicators
+    # (first line, last line, indentation the lines must exceed, what) of multi-line nodes
+    continued: list[tuple[int, int, int, str]] = field(default_factory=list)
+    block_scalars: list[tuple[int, int]] = field(default_factory=list)  # (header line, n)
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line] + column if line < len(self.starts) else self.starts[-1]
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def in_scalar(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.spans, (offset, 1 << 62)) - 1
+        return i >= 0 and self.spans[i][0] <= offset < self.spans[i][1]
+
+
+def _layout(text: str) -> _Layout:
+    from ruamel.yaml import events as ev
+
+    starts = _line_starts(text)
+    layout = _Layout(starts)
+    frames: list[tuple[bool, int]] = []  # (flow, column) of the open collections
+    flow_start: tuple[int, int] | None = None  # (line, n) of the outermost open flow node
+    for event in _events(text):
+        kind = type(event)
+        block = [column for flow, column in frames if not flow]
+        indent = block[-1] if block else -1
+        in_flow = bool(frames) and frames[-1][0]
+        if kind is ev.ScalarEvent:
+            start, end = event.start_mark, event.end_mark
+            first, last = (
+                layout.offset(start.line, start.column),
+                layout.offset(end.line, end.column),
+            )
+            if event.style in ("|", ">"):
+                layout.blocks.add(first)
+                layout.block_scalars.append((start.line, indent))
+                first = layout.offset(start.line + 1, 0) if start.line + 1 < len(starts) else last
+            elif event.style in ("", None):
+                layout.plain_ends[last] = event.value
+                if event.value == "-":
+                    layout.dashes.add(first)
+            elif not in_flow and end.line > start.line and indent >= 0:
+                layout.continued.append((start.line, end.line, indent, "quoted"))
+            layout.spans.append((first, last))
+        elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+            if event.flow_style and not in_flow and indent >= 0:
+                flow_start = (event.start_mark.line, indent)
+            frames.append((bool(event.flow_style), event.start_mark.column))
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            flow, _ = frames.pop()
+            if flow and flow_start is not None and not (frames and frames[-1][0]):
+                if event.start_mark.line > flow_start[0]:
+                    layout.continued.append(
+                        (flow_start[0], event.start_mark.line, flow_start[1], "flow")
+                    )
+                flow_start = None
+    layout.spans.sort()
+    return layout
+
+
+def _in_comment(text: str, layout: _Layout, offset: int) -> bool:
+    """Whether `offset` lies in a comment: after a `#` that starts one on the same line."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    hash_at = text.find("#", line_start, offset)
+    while hash_at != -1:
+        if (hash_at == line_start or text[hash_at - 1] in " \t") and not layout.in_scalar(hash_at):
+            return True
+        hash_at = text.find("#", hash_at + 1, offset)
+    return False
+
+
+def _lenient_findings(text: str, path: str) -> list[Finding]:
+    try:
+        layout = _layout(text)
+    except Exception:  # pragma: no cover - the file was just parsed without error
+        return []
+    found: list[Finding] = []
+    lines = _BREAK.split(text)  # one entry per line of layout.starts, without the line break
+
+    def at(offset: int) -> Location:
+        return Location(path, *layout.position(offset))
+
+    for match in _GLUED_HASH.finditer(text):
+        hash_at = match.end() - 1
+        glued_to_block = match[0][0] in "|>" and match.start() in layout.blocks
+        if glued_to_block or (
+            match[0] == "#"
+            and not layout.in_scalar(hash_at)
+            and not _in_comment(text, layout, hash_at)
+        ):
+            found.append(SYNTAX.at(
+                at(hash_at),
+                "YAML-Syntaxfehler: Vor dem `#` des Kommentars fehlt ein Leerzeichen.",
+                "YAML erkennt einen Kommentar nur nach einem Leerzeichen; libyaml nimmt es hin, andere "
+                "YAML-Programme lehnen die Datei ab. Ein Leerzeichen vor `#` einfügen – oder, "
+                "gehört `#` zum Text, es mit in die Anführungszeichen nehmen.",
+            ))  # fmt: skip
+    for match in _FLOW_INDICATOR.finditer(text):
+        offset = match.start(1)
+        if match[1] == "-" and offset in layout.dashes:
+            found.append(SYNTAX.at(
+                at(offset),
+                "YAML-Syntaxfehler: Ein einzelnes `-` ist in `[ … ]` oder `{ … }` kein Wert.",
+                'Den Strich in Anführungszeichen setzen: ["-"]; libyaml liest ihn als Text, andere '
+                "YAML-Programme lehnen die Datei ab.",
+            ))  # fmt: skip
+        elif (
+            match[1] == "?"
+            and not layout.in_scalar(offset)
+            and not _in_comment(text, layout, offset)
+        ):
+            word = re.match(r"\?[^\s,:\]}]*", text[offset:])
+            shown = word[0] if word else "?"
+            found.append(SYNTAX.at(
+                at(offset),
+                f"YAML-Syntaxfehler: `{shown}` in `{{ … }}` oder `[ … ]` liest libyaml als Schlüssel "
+                f"`{shown[1:]}`, die YAML-Spezifikation und andere Programme als Text `{shown}`.",
+                f'Den Text in Anführungszeichen setzen: "{shown}"; ein Schlüssel steht ohne `?` davor.',
+            ))  # fmt: skip
+    for first, last, indent, what in layout.continued:
+        for number in range(first + 1, last + 1):
+            line = lines[number]
+            blanks = len(line) - len(line.lstrip(" "))
+            if line.strip() and blanks <= indent:
+                thing = (
+                    "eines Textes in Anführungszeichen"
+                    if what == "quoted"
+                    else "von `[ … ]` oder `{ … }`"
+                )
+                found.append(SYNTAX.at(
+                    Location(path, number + 1, blanks + 1),
+                    f"YAML-Syntaxfehler: Die Fortsetzungszeile {thing} ist nicht weiter eingerückt "
+                    f"als das Feld in Zeile {first + 1}.",
+                    "Die Zeile weiter einrücken als den Feldnamen, zu dem der Wert gehört (libyaml "
+                    "nimmt es hin, andere YAML-Programme lehnen die Datei ab) – oder den Wert in "
+                    "eine Zeile schreiben.",
+                ))  # fmt: skip
+                break
+    for header, indent in layout.block_scalars:
+        found.extend(_block_blank_lines(lines, header, indent, path))
+    for match in _CUT.finditer(text):
+        value = layout.plain_ends.get(match.start())
+        if value is None:
+            continue
+        line, col = layout.position(match.end() - 1)
+        rest = lines[line - 1][col - 1 :].rstrip()
+        rest = rest if len(rest) <= 40 else rest[:39] + "…"
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        found.append(COMMENT_IN_VALUE.at(
+            Location(path, line, col),
+            f"`{rest}` ist ein Kommentar: YAML liest ` #` als dessen Beginn, "
+            + (f"der Wert ist nur „{shown}“." if value else "der Wert bleibt leer."),
+            f'Gehört `{rest}` zum Text, den ganzen Wert in Anführungszeichen setzen: '
+            f'"{(value + " " + rest).strip()}". Ist es ein Kommentar, ihn mit zwei Leerzeichen absetzen.',
+        ))  # fmt: skip
+    return found
+
+
+def _block_blank_lines(lines: list[str], header: int, indent: int, path: str) -> list[Finding]:
+    """Leading blank lines of a block scalar with more blanks than its first text line."""
+    if re.search(r"[|>][-+]?[1-9]", lines[header]):  # explicit indentation: nothing detected
+        return []
+    widest = 0
+    for number in range(header + 1, len(lines)):
+        line = lines[number]
+        if line.strip(" "):
+            blanks = len(line) - len(line.lstrip(" "))
+            if indent < blanks < widest:
+                return [SYNTAX.at(
+                    Location(path, header + 1, 1),
+                    "YAML-Syntaxfehler: Eine Leerzeile am Anfang des Blocktexts enthält mehr "
+                    "Leerzeichen, als die erste Textzeile eingerückt ist.",
+                    "Die Leerzeichen in den leeren Zeilen nach `|` oder `>` löschen (libyaml nimmt es "
+                    "hin, andere YAML-Programme lehnen die Datei ab).",
+                )]  # fmt: skip
+            return []
+        widest = max(widest, len(line))
+    return []
+
+
+def _trailing_blank_line(text: str, path: str) -> Finding:
+    """A file that ends in a line of blanks without a line break (libyaml reads it differently)."""
+    line = text.count("\n") + 1
+    return WHITESPACE.at(
+        Location(path, line, 1),
+        "Die Datei endet mit einer Zeile nur aus Leerzeichen. Steht davor ein Blocktext (`|`, "
+        "`>`), liest libyaml ihn anders als andere YAML-Programme (ohne den letzten Zeilenumbruch).",
+        "Die Leerzeichen in der letzten Zeile löschen.",
+    )
 
 
 def load(raw: bytes, path: str, *, positions: bool = True) -> tuple[Document | None, list[Finding]]:

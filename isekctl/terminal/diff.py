@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..comparing.semantic import Change, DiffResult
-from ..comparing.words import Segment
-from ..publishing import german
+from ..comparing.semantic import DiffResult
+from ..publishing.synopse import compact
 from ..text import visible
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 
-def as_rich(result: DiffResult, *, markers: bool = False) -> RenderableType:
+def as_rich(
+    result: DiffResult, system: Mapping[str, Any], *, markers: bool = False
+) -> RenderableType:
     """For the terminal; `markers` adds [-old-]{+new+} for output without colour."""
     from rich.console import Group
     from rich.text import Text
 
     lines: list[Text] = [
-        Text(f"Vergleich {visible(result.old)} → {visible(result.new)}", style="bold")
+        Text(f"Vergleich {visible(result.old.label)} → {visible(result.new.label)}", style="bold")
     ]
+    note = result.measures_note
+    if note:
+        lines.append(Text(note, style="dim"))
     if result.empty:
         lines.append(Text("Keine Änderungen.", style="green"))
         return Group(*lines)
-    for title, changes in result.by_class():
+    for group in compact(result, system):
         lines.append(Text(""))
-        lines.append(Text(f"{title} ({len(changes)})", style="bold underline"))
-        for change in changes:
-            lines.extend(_change_lines(change, markers, result.status_names))
+        lines.append(Text(f"{group['title']} ({group['count']})", style="bold underline"))
+        if group["hint"]:
+            lines.append(Text(f"  {group['hint']}", style="dim"))
+        for change in group["changes"]:
+            lines.extend(_change_lines(change, markers))
     lines.append(Text(""))
     summary = "; ".join(f"{title.split(' (')[0]}: {count}" for _, title, count in result.counts())
     total = len(result.changes)
@@ -38,38 +45,38 @@ def as_rich(result: DiffResult, *, markers: bool = False) -> RenderableType:
     return Group(*lines)
 
 
-def _words(segments: tuple[Segment, ...], markers: bool) -> Any:
+def _words(words: list[dict[str, Any]], markers: bool) -> Any:
     from rich.text import Text
 
     out = Text()
-    for segment in segments:
-        style = {"=": "", "-": "red strike", "+": "green underline"}[segment.op]
-        text = visible(segment.text)
-        if markers and segment.op != "=":
-            text = f"[-{text}-]" if segment.op == "-" else f"{{+{text}+}}"
-        out.append((" " if segment.space else "") + text, style=style)
+    for i, word in enumerate(words):
+        style = {"=": "", "-": "red strike", "+": "green underline"}[word["op"]]
+        text = visible(word["text"])
+        if markers and word["op"] != "=":
+            text = f"[-{text}-]" if word["op"] == "-" else f"{{+{text}+}}"
+        out.append((" " if word["space"] and i else "") + text, style=style)
     return out
 
 
-def _change_lines(change: Change, markers: bool, names: dict[str, str]) -> list[Any]:
+def _change_lines(change: dict[str, Any], markers: bool) -> list[Any]:
     from rich.text import Text
 
     head = Text("  ")
-    head.append(visible(change.id), style="cyan")
-    if change.owner:
-        head.append(f" (Ziel {visible(change.owner)})", style="dim")
-    if change.related:
-        head.append(f" ← {', '.join(visible(r) for r in change.related)}", style="dim")
+    head.append(visible(change["id"]), style="cyan")
+    if change["owner"]:
+        head.append(f" (Ziel {visible(change['owner'])})", style="dim")
+    if change["related"]:
+        head.append(f" ← {', '.join(visible(r) for r in change['related'])}", style="dim")
     head.append("  ")
     head.append_text(
-        _words(change.wording.words, markers) if change.wording else Text(visible(change.title))
+        _words(change["words"], markers) if change["words"] else Text(visible(change["title"]))
     )
     lines = [head]
-    for item in change.details:
-        if item.field == "description":
-            line = Text("      Beschreibung: ", style="dim")
-            line.append_text(_words(item.words, markers))
+    for item in change["lines"]:
+        if item["words"]:
+            line = Text(f"      {item['label']}: ", style="dim")
+            line.append_text(_words(item["words"], markers))
             lines.append(line)
         else:
-            lines.append(Text(f"      {visible(german.describe(item, names))}", style="dim"))
+            lines.append(Text(f"      {visible(item['line'])}", style="dim"))
     return lines

@@ -133,6 +133,11 @@ def write_text(target: Path, text: str, *, overwrite: bool) -> None:
     repeated at the moment of the rename (a hard link), so a file created meanwhile is
     not lost either.
     """
+    write_bytes(target, text.encode("utf-8"), overwrite=overwrite)
+
+
+def write_bytes(target: Path, data: bytes, *, overwrite: bool) -> None:
+    """`write_text` for content that is not text (the zip of the export)."""
     repository = data_file_of_repository(target)
     if repository is not None:
         raise WRITE_REFUSED.stop(
@@ -141,14 +146,19 @@ def write_text(target: Path, text: str, *, overwrite: bool) -> None:
             "Mit --out einen eigenen Ordner angeben, z. B. --out berichte.",
             str(target),
         )
-    _write(target, text.encode("utf-8"), overwrite=overwrite, shown=str(target))
+    _write(target, data, overwrite=overwrite, shown=str(target), hint=_FORCE)
 
 
-def write_data(root: Path, relative: str, data: bytes, *, overwrite: bool = False) -> Path:
-    """Create (or with `overwrite` replace) the data file `relative` of the repository."""
+def write_data(
+    root: Path, relative: str, data: bytes, *, overwrite: bool = False, force: bool = False
+) -> Path:
+    """Create (or with `overwrite` replace) the data file `relative` of the repository.
+
+    `force`: the command has a `--force` to overwrite (said when the file exists).
+    """
     target = data_target(root, relative)
     clean_leftovers(target.parent)
-    _write(target, data, overwrite=overwrite, shown=relative)
+    _write(target, data, overwrite=overwrite, shown=relative, hint=_FORCE if force else None)
     return target
 
 
@@ -162,8 +172,10 @@ def replace_data(root: Path, relative: str, expected: bytes, new: bytes) -> bool
         return True
 
 
-def _write(target: Path, data: bytes, *, overwrite: bool, shown: str) -> None:
-    hint = "Mit --force überschreiben." if overwrite is not None else None
+_FORCE: Final = "Mit --force überschreiben."
+
+
+def _write(target: Path, data: bytes, *, overwrite: bool, shown: str, hint: str | None) -> None:
     if not overwrite and os.path.lexists(target):
         raise EXISTS.stop(f"{shown} gibt es schon.", hint, shown)
     _refuse_link(target)

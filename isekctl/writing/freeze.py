@@ -1,4 +1,9 @@
-"""`revision freeze`: the working goals, frozen as a decided (or draft) revision."""
+"""`revision freeze`: the working goals and measures, frozen as a decided (or draft) revision.
+
+The goals keep their `rationale` (the Begründung of the change the council decided); the
+measures are snapshotted as the council confirmed them with the goal system, so a later
+`diff` compares them too. `goals_only` keeps the older form with goals alone.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ def freeze(
     decided_on: date | None = None,
     resolution: str | None = None,
     budget_years: list[int] | None = None,
+    goals_only: bool = False,
 ) -> str:
     """The text of `data/revisions/<id>.yaml`, checked to read back as the same revision."""
     revision: Revision = validated(
@@ -38,10 +44,13 @@ def freeze(
             "resolution": resolution,
             "budget_years": budget_years or [],
             "goals": [item.model for item in project.goals],
+            "measures": None if goals_only else [item.model for item in project.measures],
         },
     )
     file_stem(revision.id)
-    comment = f"Revision {revision.id}, eingefroren aus den Zielen in data/goals/."
+    comment = f"Revision {revision.id}, eingefroren aus den Zielen in data/goals/" + (
+        "." if goals_only else " und den Maßnahmen in data/measures/."
+    )
     text = model_text(revision, schema=SCHEMA, comment=comment)
     document, findings = load_yaml(text.encode("utf-8"), "revision")
     reread = Revision.model_validate(document.data) if document is not None else None

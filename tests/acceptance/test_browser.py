@@ -250,3 +250,76 @@ def test_filtering_twenty_thousand_rows_does_not_freeze_the_page(browser, tmp_pa
     page.close()
     print(f"filtering 20,000 rows: {elapsed_ms:.0f} ms until the next frame")
     assert elapsed_ms < 500, f"filtering took {elapsed_ms:.0f} ms; the page would feel frozen"
+
+
+# --- the Synopse: every form, on a phone ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synopsen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Synopse in its other forms: continued, merged and split goals with measures from a
+    revision, and the compact form of a pull-request comment."""
+    from typer.testing import CliRunner
+
+    from isekctl.cli import app
+
+    from ..conftest import TESTS
+
+    out = tmp_path_factory.mktemp("synopsen")
+    runner = CliRunner()
+    continuation = TESTS / "diff_cases" / "continuation" / "new"
+    every = EVERY_DIFF_CASE
+    for name, args in (
+        ("fortgefuehrt.html", ["2023", "--repo", str(continuation)]),
+        ("kurz.html", [str(every / "old"), str(every / "new"), "--repo", str(every / "new"),
+                       "--changes-only"]),
+        ("alle.html", [str(every / "old"), str(every / "new"), "--repo", str(every / "new")]),
+    ):  # fmt: skip
+        result = runner.invoke(app, ["diff", *args, "-f", "html", "-o", str(out / name)])
+        assert result.exit_code == 0, result.output
+    return out
+
+
+SYNOPSEN = ["fortgefuehrt.html", "kurz.html", "alle.html"]
+
+
+@pytest.mark.parametrize("name", SYNOPSEN)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_synopse_is_accessible_at_every_width(
+    browser, synopsen: Path, name: str, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    violations = axe_violations(page, (synopsen / name).as_uri())
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    page.close()
+    assert violations == [], violations
+    assert overflow <= 0, f"{name} scrolls sideways at {width} px"
+
+
+def test_synopse_marks_insertions_unlike_links_and_stacks_on_phones(
+    browser, synopsen: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((synopsen / "alle.html").as_uri())
+    style = page.evaluate(
+        """() => { const s = getComputedStyle(document.querySelector('td ins'));
+                   return [s.textDecorationLine, s.fontWeight, s.backgroundColor]; }"""
+    )
+    assert style[0] == "none" and int(style[1]) >= 700 and style[2] not in ("", "rgba(0, 0, 0, 0)")
+    assert page.locator(".legend ins").count() == 1, "the legend explains the cue"
+
+    def columns(p) -> list[tuple[float, float]]:
+        cells = p.locator("table.synopse tbody tr").nth(1).locator("td")
+        return [
+            (cells.nth(i).bounding_box()["x"], cells.nth(i).bounding_box()["y"]) for i in range(2)
+        ]
+
+    (old_x, old_y), (new_x, new_y) = columns(page)
+    assert new_x > old_x and abs(new_y - old_y) < 2, "side by side on a wide screen"
+    page.set_viewport_size({"width": 390, "height": 900})
+    (old_x, old_y), (new_x, new_y) = columns(page)
+    assert new_y > old_y and abs(new_x - old_x) < 2, "old above new on a phone"
+    assert page.locator("table.synopse tbody tr").nth(1).locator(".cell-label").first.is_visible()
+    page.close()

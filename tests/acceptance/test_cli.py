@@ -111,7 +111,7 @@ def test_usage_errors_exit_2(repo: Path, run: Run) -> None:
 
 def test_missing_repository_is_a_finding_not_a_traceback(tmp_path: Path, run: Run) -> None:
     result = run("validate", "--repo", tmp_path / "nirgends")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an unusable argument, like a folder that is no repository
     assert "ISEK090" in result.stderr
     assert "Traceback" not in result.output
 
@@ -132,11 +132,11 @@ def test_internal_error_is_one_line_and_exit_3(
         run("validate", "--repo", repo, "--debug")
 
 
-def test_without_repository_the_bundled_example_is_used(
+def test_the_bundled_example_runs_only_when_asked_for(
     tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("validate")
+    result = run("validate", "--example")
     assert result.exit_code == 0
     assert "mitgelieferte Beispiel" in result.stderr
     assert result.stdout.startswith("✔ Keine Befunde")

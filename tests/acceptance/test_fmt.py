@@ -90,7 +90,7 @@ def test_fmt_continues_past_refused_files_with_right_counts_on_both_cores(
         monkeypatch.setattr(isekctl.reading.pipeline, "default_jobs", lambda jobs=jobs: jobs)
         result = run("fmt", "--repo", repo)
         assert result.exit_code == 1
-        lines = result.stdout.splitlines()
+        lines = [line for line in result.stderr.splitlines() if line.startswith("formatiert: ")]
         assert "formatiert: data/measures/M-249.yaml" in lines
         assert len([line for line in lines if re.search(r"/M-\d{3}\.yaml", line)]) == 248
         assert "ISEK010" in result.stderr and "ISEK001" in result.stderr

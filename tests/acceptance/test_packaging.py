@@ -68,7 +68,7 @@ def test_installed_wheel_runs_on_the_bundled_example(wheel: Path, tmp_path: Path
     work.mkdir()
     env = {**os.environ, "ISEKCTL_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
     result = subprocess.run(
-        [python, "-m", "isekctl", "validate", "--strict"],
+        [python, "-m", "isekctl", "validate", "--strict", "--example"],
         cwd=work,
         capture_output=True,
         text=True,

@@ -165,8 +165,9 @@ def test_init_creates_a_repository_that_validates(tmp_path: Path, run: Run) -> N
     assert result.exit_code == 0, result.output
     names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert names == [
-        ".gitattributes", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".vscode/settings.json",
-        "README.md", "data/goals/.gitkeep", "data/measures/.gitkeep", "data/revisions/.gitkeep", "isek.yaml",
+        ".gitattributes", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".vscode/extensions.json",
+        ".vscode/settings.json", "README.md", "data/goals/.gitkeep", "data/measures/.gitkeep",
+        "data/revisions/.gitkeep", "docs/pruefungen.md", "isek.yaml", "requirements.txt",
         "schemas/goals.schema.json", "schemas/isek.schema.json", "schemas/measure.schema.json",
         "schemas/revision.schema.json", "templates/.gitkeep",
     ]  # fmt: skip
@@ -230,7 +231,8 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 def test_export_csv_rows_columns_and_datapackage(example: Path, tmp_path: Path, run: Run) -> None:
     out = tmp_path / "od"
-    assert run("export", "--repo", example, "--out", out).exit_code == 0
+    base = "https://isek.example/opendata/"
+    assert run("export", "--repo", example, "--out", out, "--base-url", base).exit_code == 0
     goals, measures = _csv(out / "goals.csv"), _csv(out / "measures.csv")
     budget, values = _csv(out / "budget.csv"), _csv(out / "indicator_values.csv")
     assert (len(goals), len(measures), len(budget), len(values)) == (31, 39, 32, 2)
@@ -242,10 +244,14 @@ def test_export_csv_rows_columns_and_datapackage(example: Path, tmp_path: Path, 
     for resource in package["resources"]:
         header = (out / resource["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
         assert header == [field["name"] for field in resource["schema"]["fields"]], resource["name"]
-    dcat = json.loads((out / "dcat.jsonld").read_text(encoding="utf-8"))
-    assert dcat["dct:publisher"]["foaf:name"] == "Stadt Neumünster"
-    assert dcat["dcatde:politicalGeocodingURI"].endswith("/010040000000")
-    assert {d["dct:license"] for d in dcat["dcat:distribution"]} == {
+    # the DCAT-AP.de metadata: checked as RDF in test_open_data.py
+    nodes = json.loads((out / "dcat.jsonld").read_text(encoding="utf-8"))["@graph"]
+    by_type = {node["@type"][0]: node for node in nodes}
+    assert by_type["foaf:Agent"]["foaf:name"] == [{"@value": "Stadt Neumünster", "@language": "de"}]
+    assert by_type["dcat:Dataset"]["dcatde:politicalGeocodingURI"][0]["@id"].endswith(
+        "/010040000000"
+    )
+    assert {d["dct:license"][0]["@id"] for d in nodes if d["@type"] == ["dcat:Distribution"]} == {
         "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
     }
 
@@ -302,7 +308,7 @@ def test_ci_templates_parse_and_fetch_the_target_branch() -> None:
     assert steps[0]["with"]["fetch-depth"] == 0
     assert any("diff" in step.get("run", "") for step in steps)
     gitlab = yaml.safe_load((ROOT / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
-    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+    assert gitlab["synopse"]["variables"]["GIT_DEPTH"] == "0"
     assert (
         gitlab["validate"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     )
@@ -417,7 +423,7 @@ def test_new_report_adds_a_status_report_and_keeps_the_file(repo: Path, run: Run
     result = run("new", "report", "m-1", "--text", text, "--date", "27.11.2025",
                  "--status", "Abgeschlossen", "--repo", repo)  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Statusbericht vom 27.11.2025 ergänzt: data/measures/M-1.yaml" in result.stdout
+    assert "Statusbericht vom 27.11.2025 ergänzt: data/measures/M-1.yaml" in result.stderr
     after = measure.read_text(encoding="utf-8")
     assert after.startswith("# Maßnahme M-1\n")
     assert after == before.replace("status: laufend\n", "status: abgeschlossen\n", 1) + (

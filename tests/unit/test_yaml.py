@@ -60,7 +60,7 @@ def test_scalars_stay_the_text_that_was_written() -> None:
         ("title: „Neubau: Kita“\n", "ISEK001", 1),
         ("department: @Amt61\n", "ISEK001", 1),
         ("title: [Entwurf] Kita\n", "ISEK001", 1),
-        ("a: [1, 2\nb: 3\n", "ISEK001", 2),
+        ("a: [1, 2\nb: 3\n", "ISEK001", 1),  # where the bracket opens, not where it is noticed
         ("%YAML 1.3\n---\na: 1\n", "ISEK001", 1),
         ('a: "\\q"\n', "ISEK001", 1),
     ],
@@ -126,3 +126,137 @@ def test_invisible_characters_are_warned_about() -> None:
 def test_keys_that_are_not_text_are_refused() -> None:
     assert codes("[a]: 1\n") == ["ISEK005"]
     assert codes("{a: 1}: 2\n") == ["ISEK005"]
+
+
+# --- findings where the user must act (issue 9) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [
+        ('id: M-1\ntitle: "Sanierung\nstatus: laufend\n', 2, 8, 'Anführungszeichen " wird nicht'),
+        ("id: M-1\ntitle: 'Sanierung\nstatus: laufend\n", 2, 8, "Anführungszeichen ' wird nicht"),
+        ("id: M-1\ngoals: [F1, F2\nstatus: laufend\n", 2, 8, "`[` wird nicht mit `]`"),
+        ("id: M-1\nbudget: {year: 2020\nstatus: x\n", 2, 9, "`{` wird nicht mit `}`"),
+    ],
+)
+def test_an_unclosed_quote_or_bracket_is_reported_where_it_opens(
+    text: str, line: int, col: int, words: str
+) -> None:
+    for positions in (True, False):
+        document, found = parse(text, "x.yaml", positions=positions)
+        assert document is None
+        assert [(f.code, f.location.line, f.location.col) for f in found] == [
+            ("ISEK001", line, col)
+        ]
+        assert words in found[0].message
+
+
+def test_a_quote_closed_only_by_a_later_one_is_named() -> None:
+    _, found = parse('id: M-1\ntitle: "Sanierung\nstatus: "laufend"\n', "x")
+    assert 'Anführungszeichen " in Zeile 2' in (found[0].hint or "")
+
+
+def test_a_url_in_a_flow_mapping_is_explained() -> None:
+    _, found = parse("resolutions:\n  - { number: 1/2020, url: http://example.org/1 }\n", "x")
+    assert [f.code for f in found] == ["ISEK001"]
+    assert "Adresse (URL)" in found[0].message
+    assert "in Anführungszeichen" in (found[0].hint or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: Sanierung #1 Marktplatz\n",
+        "sdgs:\n  - 9 #C14\n",
+        "text: mehrzeiliger\n  Wert #2\n",
+        "# yaml-language-server: $schema=../../schemas/measure.schema.json\ntitle: Sanierung #1\n",
+    ],
+)
+def test_a_comment_that_cuts_a_plain_value_is_a_warning(text: str) -> None:
+    for positions in (True, False):
+        document, found = parse(text, "x", positions=positions)
+        assert document is not None
+        assert [f.code for f in found] == ["ISEK063"]
+        assert found[0].location.col == text.split("\n")[found[0].location.line - 1].index("#") + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: Sanierung  # zwei Leerzeichen: ein gewollter Kommentar\n",
+        'title: "Sanierung #1 Marktplatz"\n',
+        "title: Sanierung#1\n",
+        "text: |\n  Sanierung #1 Marktplatz\n",
+        "sdgs: [9, # C14\n  16]\n",
+        "# Kommentar #1\ntitle: a\n",
+    ],
+)
+def test_comments_that_cut_nothing_are_fine(text: str) -> None:
+    assert codes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ('key: "value"# invalid\n', 1, "Leerzeichen"),
+        ("goals: [a, b]#invalid\n", 1, "Leerzeichen"),
+        ("goals: [a, b,#invalid\n  c]\n", 1, "Leerzeichen"),
+        ("text: ># comment\n  scalar\n", 1, "Leerzeichen"),
+        ("goals: [-]\n", 1, "einzelnes `-`"),
+        ("goals: [a,\nb]\n", 2, "Fortsetzungszeile"),
+        ('title: "a\nb"\n', 2, "Fortsetzungszeile"),
+        ("a: >\n \n  \n   \n # comment\n", 1, "Leerzeile"),
+        ("b: { ?foo: bar }\n", 1, "`?foo`"),
+    ],
+)
+def test_what_libyaml_alone_accepts_is_an_error(text: str, line: int, words: str) -> None:
+    for positions in (True, False):
+        document, found = parse(text, "x", positions=positions)
+        assert document is None
+        assert [(f.code, f.location.line) for f in found] == [("ISEK001", line)]
+        assert words in found[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'title: "#1 Ziel"\n',
+        '# Kommentar mit "Zitat"#hash\na: 1\n',
+        "goals: [a-b, -1, x-]\n",
+        "goals: [a,\n  b]\n",
+        'title: "a\n  b"\n',
+        "text: |\n\n  a\n",
+        "items:\n  - [a,\n    b]\n",
+        "b: { ? foo : bar }\n",
+        "title: Warum? Darum\n",
+    ],
+)
+def test_the_strict_second_look_accepts_valid_yaml(text: str) -> None:
+    assert codes(text) == []
+
+
+def test_invisible_characters_written_as_escapes_are_caught_at_the_escape() -> None:
+    document, found = parse('id: M-1\ntitle: "Ab\\u202Ecd"\nx: "\\xad"\nplain: a\\u202eb\n', "x")
+    assert document is not None
+    assert [(f.code, f.location.line, f.location.col) for f in found] == [
+        ("ISEK062", 2, 11),
+        ("ISEK062", 3, 5),
+        ("ISEK062", 4, 9),  # the same character was put into the data by an escape
+    ]
+    assert codes("plain: a\\u202eb\n") == [], "no escape in plain text: six harmless characters"
+
+
+def test_a_file_ending_in_a_line_of_blanks_is_a_warning() -> None:
+    document, found = parse("foo: |\n  x\n   ", "x")
+    assert document is not None and [f.code for f in found] == ["ISEK061"]
+
+
+def test_size_and_item_limits_hold_on_every_path() -> None:
+    big = b"goals: [" + b"a," * 300_000 + b"a]\n"
+    assert decode(big, "data/goals/gross.yaml")[1][0].code == "ISEK007"
+    assert "512 KiB" in decode(big, "x")[1][0].message
+    flat = "goals: [" + ",".join(["a"] * 150_000) + "]\n"
+    for positions in (True, False):
+        document, found = parse(flat, "x", positions=positions)
+        assert document is None and [f.code for f in found] == ["ISEK007"]
