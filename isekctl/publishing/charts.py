@@ -172,7 +172,7 @@ def bar_chart(data: dict[str, dict[int, Decimal]], names: dict[str, str]) -> Bar
     if not data or not years:
         return None
     group_width, bar_gap, left, top, bottom = 26 * len(years) + 24, 2, 72, 12, 46
-    width = left + group_width * len(data) + 12
+    width = max(left + group_width * len(data) + 12, left + 70 * len(years) + 12)  # legend fits
     height = 240
     high = _nice_max(float(max(v for per_year in data.values() for v in per_year.values())))
     plot = height - top - bottom

@@ -153,7 +153,7 @@ def _indicator_table(indicator: Indicator) -> Any:
         if row["deviation"] is not None:
             text += f", Abweichung {row['deviation_text']}"
         if row["note"]:
-            text += f" – {row['note']}"
+            text += f"; {row['note']}"
         rows.append((f"  {row['year']}", text))
     if not item["rows"]:
         rows.append(("  Werte", "noch keine Messwerte"))

@@ -334,3 +334,16 @@ def test_an_unknown_body_is_not_given_a_wrong_article(tmp_path: Path, run: Run) 
     text = (tmp_path / "o" / "zielsystem.md").read_text(encoding="utf-8")
     assert result.exit_code == 0 and "Beschluss vom 20.02.2024 (Kreistag)" in text
     assert "der Kreistag" not in text
+
+
+def test_show_prints_budget_by_plan_and_kennzahl_status(four: Path, run: Run) -> None:
+    measure = run("show", "M-PORTAL", "--repo", four).stdout
+    assert "01: Innere Verwaltung (aus dem Produkt)" in measure
+    assert "−3.500 €" in measure and "+3.250,50 €" in measure, "Abweichung = Ist − Ansatz"
+    assert "485.000 €" in measure and "Summe" in measure
+    goal = run("show", "Z-DIGITAL", "--repo", four).stdout
+    assert "Soll 40, Ist 35, Abweichung −5" in goal
+    assert "● auf Kurs" in goal and "Zielerreichung" in goal
+    bare = run("show", "M-STREIFE", "--repo", four).stdout
+    assert "Haushaltsansätze: nicht beziffert" in bare
+    assert "02: Sicherheit und Ordnung (aus dem Ziel)" in bare

@@ -154,3 +154,35 @@ def test_a_chart_needs_two_values_and_its_legend_names_what_is_drawn() -> None:
     assert bare is not None and [e.kind for e in bare.legend] == ["ist"]
     starts = [e.x for e in chart.legend]
     assert starts == sorted(starts) and len(set(starts)) == 3, "entries side by side"
+
+
+def test_product_area_keys_of_any_form_survive_fmt() -> None:
+    """'01' and '51.10' stay text (quoted), 5 stays a number, in isek.yaml and measures."""
+    from isekctl.reading.yaml import load
+    from isekctl.writing.style import dump, to_node
+
+    setup = config({"01": "A", "51.10": "B", "5": "C"}, departments={"10": "X"},
+                   department_areas={"10": "51.10"})  # fmt: skip
+    text = dump(to_node(setup))
+    assert "'01': A\n" in text and "'51.10': B\n" in text and "\n  5: C\n" in text
+    assert "'10': '51.10'" in text
+    measure = Measure.model_validate(
+        {"id": "M", "title": "T", "goals": ["G"], "department": "10", "status": "offen",
+         "product_area": "01", "product": "01.01.02"}, strict=False,
+    )  # fmt: skip
+    written = dump(to_node(measure))
+    assert "product_area: '01'\n" in written
+    document, findings = load(written.encode(), "M.yaml")
+    assert document is not None and findings == []
+    again = Measure.model_validate(document.data)
+    assert (again.product_area, again.product) == ("01", "01.01.02")
+    assert setup.product_area_key("1") == "01" and setup.product_area_key("51.10") == "51.10"
+
+
+def test_the_bar_chart_is_wide_enough_for_its_legend() -> None:
+    from isekctl.publishing.charts import bar_chart
+
+    years = {year: Decimal(1000) for year in range(2021, 2026)}
+    chart = bar_chart({"1": years}, {"1": "PB 1"})  # one group, five years in the legend
+    assert chart is not None and len(chart.legend) == 5
+    assert 72 + 70 * 4 + 16 + 6 * len("2025") <= chart.width, "the last legend entry is inside"
