@@ -98,12 +98,43 @@ def check_goal_vocabulary(ctx: Context) -> Iterator[Finding]:
             yield from _themes(config, goal.themes, item)
 
 
-@project_check(UNKNOWN_THEME, UNKNOWN_DEPARTMENT, UNKNOWN_STATUS)
+@project_check(UNKNOWN_PRODUCT_AREA, UNKNOWN_DEPARTMENT)
+def check_department_areas(ctx: Context) -> Iterator[Finding]:
+    """`department_areas` in isek.yaml maps known departments to known product areas."""
+    item = ctx.project.config_item
+    if item is None:
+        return
+    config = ctx.config
+    for department, area in config.department_areas.items():
+        if config.departments is not None and department not in config.departments:
+            yield UNKNOWN_DEPARTMENT.at(
+                item.at("department_areas", department, key=True),
+                f"Den Fachdienst `{department}` gibt es in isek.yaml nicht.",
+                suggest(department, list(config.departments)),
+            )
+        if config.product_area_key(area) is None:
+            yield UNKNOWN_PRODUCT_AREA.at(
+                item.at("department_areas", department),
+                f"Den Produktbereich `{area}` gibt es in isek.yaml nicht.",
+                suggest(area, list(config.product_areas)),
+            )
+
+
+@project_check(UNKNOWN_THEME, UNKNOWN_DEPARTMENT, UNKNOWN_STATUS, UNKNOWN_PRODUCT_AREA)
 def check_measure_vocabulary(ctx: Context) -> Iterator[Finding]:
     config = ctx.config
     statuses = config.status_ids()
     for item in ctx.project.measures:
         measure = item.model
+        if (
+            measure.product_area is not None
+            and config.product_area_key(measure.product_area) is None
+        ):
+            yield UNKNOWN_PRODUCT_AREA.at(
+                item.at("product_area"),
+                f"Den Produktbereich `{measure.product_area}` gibt es in isek.yaml nicht.",
+                suggest(measure.product_area, list(config.product_areas)),
+            )
         if config.departments is not None and measure.department not in config.departments:
             yield UNKNOWN_DEPARTMENT.at(
                 item.at("department"),

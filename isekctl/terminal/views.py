@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..findings import E, Rule
-from ..model import Goal, Measure, Resolution
+from ..model import Goal, Indicator, Measure, Resolution
 from ..project import Project
 from ..publishing import german
 from ..text import suggest, visible
@@ -51,6 +51,8 @@ def tree(project: Project) -> RenderableType:
             text.append(f" ({len(own)} {noun}: {_status_summary(project, own)})", style="dim")
         elif goal.id not in served:
             text.append(" (keine Maßnahme)", style="yellow")
+        else:
+            text.append(" (indirekt bedient)", style="dim")
         return text
 
     def add(branch: Any, goal: Goal, depth: int) -> None:
@@ -103,6 +105,72 @@ def _resolution(item: str | Resolution) -> str:
     return " ".join(parts)
 
 
+def _budget_table(m: Measure) -> Any:
+    """The budget lines of a measure: year, kind, plan, Ansatz (and Ist and Abweichung)."""
+    from rich.table import Table
+
+    actuals = any(line.actual is not None for line in m.budget)
+    table = Table(title="Haushaltsansätze", title_justify="left")
+    columns = ["Jahr", "Art", "Teilplan", "Ansatz"] + (["Ist", "Abweichung"] if actuals else [])
+    for column in columns:
+        table.add_column(
+            column, justify="right" if column in ("Ansatz", "Ist", "Abweichung") else "left"
+        )
+    order = list(german.BUDGET_KINDS)
+    for line in sorted(m.budget, key=lambda b: (b.year, order.index(b.kind))):
+        row = [str(line.year), german.BUDGET_KINDS[line.kind], german.BUDGET_PLANS[line.kind],
+               german.money(line.amount)]  # fmt: skip
+        if actuals:
+            row += (
+                [german.money(line.actual), german.signed_money(line.actual - line.amount)]
+                if line.actual is not None
+                else ["–", "–"]
+            )
+        table.add_row(*row)
+    for plan in german.PLANS:  # the two Teilpläne are summed separately, never together
+        own = [line for line in m.budget if german.BUDGET_PLANS[line.kind] == plan]
+        if own:
+            total = german.money(sum((line.amount for line in own), Decimal(0)))
+            table.add_row(
+                "", f"Summe {plan}", "", total, *([""] * (2 if actuals else 0)), style="bold"
+            )
+    return table
+
+
+def _indicator_table(indicator: Indicator) -> Any:
+    """A Kennzahl: Soll and Ist per year, trend, achievement and progress status."""
+    from ..publishing.indicators import view
+
+    item = view(indicator)
+    unit = f" ({item['unit']})" if item["unit"] else ""
+    rows = [(f"Kennzahl {item['id']}", f"{item['name']}{unit}")]
+    if item["definition"]:
+        rows.append(("  Definition", item["definition"]))
+    for row in item["rows"]:
+        soll = german.number(row["soll"]) if row["soll"] is not None else "–"
+        ist = german.number(row["ist"]) if row["ist"] is not None else "–"
+        text = f"Soll {soll}, Ist {ist}" if item["has_soll"] else f"Ist {ist}"
+        if row["deviation"] is not None:
+            text += f", Abweichung {row['deviation_text']}"
+        if row["note"]:
+            text += f"; {row['note']}"
+        rows.append((f"  {row['year']}", text))
+    if not item["rows"]:
+        rows.append(("  Werte", "noch keine Messwerte"))
+    if item["trend"]:
+        rows.append(("  Trend", item["trend"]))
+    if item["achievement_text"]:
+        rows.append(("  Zielerreichung", item["achievement_text"]))
+    progress = item["progress"]
+    reason = f" ({progress['reason']})" if progress["reason"] else ""
+    rows.append(("  Bewertung", f"{progress['symbol']} {progress['name']}{reason}"))
+    if item["source"]:
+        rows.append(("  Quelle", item["source"]))
+    if item["sdg_indicator"]:
+        rows.append(("  SDG-Indikator", item["sdg_indicator"]))
+    return _table(rows)
+
+
 def _table(rows: list[tuple[str, str]]) -> Any:
     from rich.table import Table
 
@@ -135,6 +203,18 @@ def show(project: Project, identifier: str) -> RenderableType:
             ("Ampel", f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" + (f" – {m.rating_reason.strip()}" if m.rating_reason else "") if m.rating else "nicht bewertet"),
             ("Zeitraum", _period(m)),
         ]  # fmt: skip
+        area, source = project.measure_area(m)
+        if area is not None:
+            name = config.product_areas.get(area, "")
+            how = german.AREA_SOURCES[source]
+            rows.append(
+                (
+                    "Produktbereich",
+                    f"{area}" + (f": {name}" if name else "") + (f" ({how})" if how else ""),
+                )
+            )
+        if m.product:
+            rows.append(("Produkt", m.product))
         if m.decided_by:
             rows.append(("Beschlossen von", german.DECIDERS.get(m.decided_by, m.decided_by)))
         if m.resolutions:
@@ -147,20 +227,9 @@ def show(project: Project, identifier: str) -> RenderableType:
             )
         parts: list[Any] = [Rule(visible(m.title)), _table(rows)]
         if m.budget:
-            budget = Table(title="Haushaltsansätze", title_justify="left")
-            for column in ("Jahr", "Art", "Betrag"):
-                budget.add_column(column, justify="right" if column == "Betrag" else "left")
-            for line in m.budget:
-                budget.add_row(
-                    str(line.year), german.BUDGET_KINDS[line.kind], german.money(line.amount)
-                )
-            budget.add_row(
-                "",
-                "Summe",
-                german.money(sum((line.amount for line in m.budget), Decimal(0))),
-                style="bold",
-            )
-            parts.append(budget)
+            parts.append(_budget_table(m))
+        else:
+            parts.append(f"Haushaltsansätze: {german.NOT_BUDGETED}")
         if m.reports:
             reports = Table(title="Statusberichte (neueste zuerst)", title_justify="left")
             for column in ("Datum", "Status", "Sachstand"):
@@ -240,13 +309,7 @@ def show(project: Project, identifier: str) -> RenderableType:
         rows.append(("Historie", f"isekctl history {g.id}"))
         parts = [Rule(visible(g.title)), _table(rows)]
         for indicator in g.indicators:
-            values = (
-                ", ".join(f"{v.year}: {german.number(v.value)}" for v in indicator.values)
-                or "noch keine Messwerte"
-            )
-            parts.append(_table([(f"Kennzahl {indicator.id}", f"{indicator.name} ({indicator.unit or 'ohne Einheit'})"),
-                                 ("  Ausgangswert", german.value("baseline", indicator.baseline)),
-                                 ("  Messwerte", values), ("  Zielwert", german.value("target", indicator.target))]))  # fmt: skip
+            parts.append(_indicator_table(indicator))
         table = Table(title=f"Schlüsselmaßnahmen ({len(measures)})", title_justify="left")
         for column in ("ID", "Maßnahme", "Fachdienst", "Status", "Ampel"):
             table.add_column(column)
