@@ -88,7 +88,7 @@ def decision(revision: Revision) -> str:
 def revision_side(project: Project, revision_id: str) -> LoadedSide:
     revision = project.revision(revision_id)
     if revision is None:
-        known = sorted(r.model.id for r in project.revisions)
+        known = {r.model.id: r.model.title for r in project.revisions}
         raise UNKNOWN_REVISION.stop(
             f"Einen Beschlussstand `{revision_id}` gibt es nicht "
             f"(keine Datei data/revisions/{revision_id}.yaml).",

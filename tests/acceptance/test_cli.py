@@ -36,7 +36,7 @@ def test_validate_text_groups_by_file_with_position_code_and_hint(broken: Path, 
         "Feld",
         "`titel`.",
     ]
-    assert lines[header + 2].strip() == "→ Meinten Sie `title`?"
+    assert lines[header + 2].strip() == "→ Meinten Sie `title` (Titel)?"
     assert lines[-1] == "✖ 1 Fehler in 1 Datei (4 geprüft)."
 
 
@@ -55,7 +55,7 @@ def test_validate_json_shape(broken: Path, run: Run) -> None:
             "code": "ISEK012",
             "severity": "error",
             "message": "Unbekanntes Feld `titel`.",
-            "hint": "Meinten Sie `title`?",
+            "hint": "Meinten Sie `title` (Titel)?",
         }
     ]
 

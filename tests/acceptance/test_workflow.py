@@ -56,7 +56,7 @@ def test_new_measure_refuses_taken_ids_and_suggests_the_nearest(repo: Path, run:
         "--repo",
         repo,
     )
-    assert typo.exit_code == 2 and "Meinten Sie `FD 32`?" in typo.stderr
+    assert typo.exit_code == 2 and "Erlaubt sind: `FD 10`, `FD 32`." in typo.stderr
     goal = run(
         "new",
         "measure",
