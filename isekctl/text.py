@@ -88,6 +88,12 @@ def _key(text: str) -> str:
     return _SEPARATORS.sub("", without_umlauts(text).casefold())
 
 
+def alike(a: str, b: str) -> bool:
+    """The same word in other case, umlauts or separators, with the same numbers:
+    `PB1-Digitalisierung` and `PB1-DIGITALISIERUNG`, `fd32` and `FD 32`."""
+    return _key(a) == _key(b) and _NUMBERS.findall(a) == _NUMBERS.findall(b)
+
+
 def _distance(a: str, b: str) -> int:
     """Edits (insert, delete, replace, swap of neighbours) that turn `a` into `b`."""
     if a == b:
@@ -124,13 +130,13 @@ def closest(
     options = list(dict.fromkeys(options))
     if not options or not value.strip():
         return None
-    key, numbers = _key(value), _NUMBERS.findall(value)
-    if found := _only([o for o in options if _key(o) == key and _NUMBERS.findall(o) == numbers]):
+    if found := _only([o for o in options if alike(value, o)]):
         return found
     if names and (
         found := _only([o for o in options if names.get(o) and fold(names[o]) == fold(value)])
     ):
         return found
+    key, numbers = _key(value), _NUMBERS.findall(value)
     best: list[str] = []
     best_distance = 0
     for option in options:

@@ -283,7 +283,7 @@ def test_show_goal_and_measure(example: Path, run: Run) -> None:
     assert "0121/2018/MV (Ratsversammlung, 18.06.2019" in measure.stdout
     assert "28.10.2020" in measure.stdout
     unknown = run("show", "KLIMAA", "--repo", example)
-    assert unknown.exit_code == 2 and "Meinten Sie `KLIMA`?" in unknown.stderr
+    assert unknown.exit_code == 2 and "Meinten Sie `KLIMA` (Natürliche" in unknown.stderr
 
 
 def test_tree_shows_hierarchy_and_counts(example: Path, run: Run) -> None:
