@@ -83,3 +83,38 @@ def test_tree_wraps_long_titles_instead_of_cutting_them(
         return [w for w in result.stdout.split() if w.strip("│├└─")]
 
     assert words(60) == words(250)
+
+
+def test_the_synopse_shows_how_late_a_measure_was_closed(tmp_path: Path, run: Run) -> None:
+    before = build_repo(tmp_path / "vorher", CASES / "ISEK072-late-measure" / "fail")
+    after = build_repo(tmp_path / "nachher", CASES / "ISEK072-late-measure" / "pass")
+    note = (
+        "1 Jahr und 7 Monate später als geplant "
+        "(Ende 3. Quartal 2021; erledigt laut Statusbericht vom 10.05.2023)"
+    )
+    text = run("diff", before, "--repo", after)
+    assert f"Status: laufend → abgeschlossen – {note}" in text.stdout
+    full = run("diff", before, "--repo", after, "--format", "md")
+    assert f"| Status | Status: ~~laufend~~ | Status: **abgeschlossen** – *{note}* |" in full.stdout
+    compact = run("diff", before, "--repo", after, "--format", "md", "--changes-only")
+    assert f"  - Status: laufend → abgeschlossen – {note}" in compact.stdout
+    html = run("diff", before, "--repo", after, "--format", "html")
+    assert f'<p class="note">{note}</p>' in html.stdout
+    backwards = run("diff", after, "--repo", before)
+    assert "Status: abgeschlossen → laufend\n" in backwards.stdout, "reopening is no delay"
+
+
+def test_closing_on_time_or_without_a_dated_report_adds_no_note(tmp_path: Path, run: Run) -> None:
+    before = build_repo(tmp_path / "vorher", CASES / "ISEK072-late-measure" / "fail")
+    after = build_repo(tmp_path / "nachher", CASES / "ISEK072-late-measure" / "pass")
+    measure = after / "data" / "measures" / "M-1.yaml"
+    text = measure.read_text(encoding="utf-8")
+    measure.write_text(text.replace("2023-05-10", "2021-09-30"), encoding="utf-8")
+    on_time = run("diff", before, "--repo", after)
+    assert "Status: laufend → abgeschlossen\n" in on_time.stdout
+    measure.write_text(
+        text.replace("status: abgeschlossen, text: In", "status: laufend, text: In"),
+        encoding="utf-8",
+    )
+    unreported = run("diff", before, "--repo", after)
+    assert "Status: laufend → abgeschlossen\n" in unreported.stdout
