@@ -56,7 +56,7 @@ def test_new_measure_refuses_taken_ids_and_suggests_the_nearest(repo: Path, run:
         "--repo",
         repo,
     )
-    assert typo.exit_code == 2 and "Erlaubt sind: `FD 10`, `FD 32`." in typo.stderr
+    assert typo.exit_code == 2 and "`FD 10` (Organisation), `FD 32` (Ordnung" in typo.stderr
     goal = run(
         "new",
         "measure",
@@ -130,7 +130,7 @@ def test_new_goal_checks_level_product_area_and_parent(repo: Path, run: Run) -> 
         "--repo",
         repo,
     )
-    assert level.exit_code == 2 and "Meinten Sie `fachziel`?" in level.stderr
+    assert level.exit_code == 2 and "Meinten Sie `fachziel` (Fachziele)?" in level.stderr
     parent = run(
         "new", "goal", "F2", "--title", "x", "--level", "leitziel", "--parent", "L9", "--repo", repo
     )
