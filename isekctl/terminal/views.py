@@ -143,7 +143,8 @@ def _table(rows: list[tuple[str, str]]) -> Any:
 
 # --- finding by id or title ----------------------------------------------------------------
 
-_ID_PARTS: Final = re.compile(r"[\s_.\-–/]+")
+_ID_PARTS: Final = re.compile(r"[\s_.\-–/,;:()„“\"]+")
+_DIGIT: Final = re.compile(r"\d")
 Found = Item[Goal] | Item[Measure]
 
 
@@ -153,7 +154,7 @@ def search(project: Project, text: str) -> tuple[list[Found], list[Found]]:
     Case and umlauts are forgiven (`buergerportal` finds „Bürgerportal“). From the best
     kind on: the whole title; every word a part of the id (`terminvergabe` for
     DIGI-TERMINVERGABE); a title that begins with `text`; every word somewhere in id or
-    title.
+    title – a word with a digit only as a whole (`FD 3` does not find `FD 32`).
     """
     words = fold(text).split()
     if not words:
@@ -162,13 +163,15 @@ def search(project: Project, text: str) -> tuple[list[Found], list[Found]]:
     items: list[Found] = [*project.goals, *project.measures]
     for item in items:
         id_folded, title = fold(item.model.id), fold(item.model.title)
+        text_all = f"{id_folded} {title}"
+        tokens = set(_ID_PARTS.split(text_all))
         if title == " ".join(words):
             tiers[0].append(item)
         elif all(w in _ID_PARTS.split(id_folded) for w in words):
             tiers[1].append(item)
         elif title.startswith(" ".join(words)):
             tiers[2].append(item)
-        elif all(w in f"{id_folded} {title}" for w in words):
+        elif all((w in tokens) if _DIGIT.search(w) else (w in text_all) for w in words):
             tiers[3].append(item)
     best = next((i for i, tier in enumerate(tiers) if tier), None)
     if best is None:
