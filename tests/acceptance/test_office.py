@@ -48,6 +48,9 @@ def test_show_without_hits_names_the_nearest_or_says_where_to_look(example: Path
     nothing = run("show", "Schwimmbad", "--repo", example)
     assert nothing.exit_code == 2
     assert "„Schwimmbad“ im Titel" in nothing.stderr and "isekctl tree" in nothing.stderr
+    other_number = run("show", "Fachdienst", "5", "--repo", example)
+    assert other_number.exit_code == 2, "„Fachdienst 5“ is not „Fachdienst 53“"
+    assert run("show", "Fachdienst", "53", "--repo", example).exit_code == 0
     near_number = run("show", "PB7-DIGITALISIERUNG", "--repo", example)
     assert "Meinten Sie" not in near_number.stderr, "another product area is another goal"
 
