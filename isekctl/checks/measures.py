@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..findings import E, Finding, Rule, W
 from ..model import budget_name
 from ..text import suggest
+from .goals import GOAL_LIST
 from .registry import Context, project_check
 
 UNKNOWN_GOAL = Rule(
@@ -37,13 +38,14 @@ REPORT_STATUS = Rule("ISEK071", "report-status", W, "Der Status des letzten Stat
 @project_check(UNKNOWN_GOAL)
 def check_goal_links(ctx: Context) -> Iterator[Finding]:
     goals = ctx.project.goal_index()
+    titles = {goal_id: goal.model.title for goal_id, goal in goals.items()}
     for item in ctx.project.measures:
         for i, goal in enumerate(item.model.goals):
             if goal not in goals:
                 yield UNKNOWN_GOAL.at(
                     item.at("goals", i),
                     f"Das Ziel `{goal}` gibt es nicht.",
-                    suggest(goal, list(goals)),
+                    suggest(goal, titles, advice=GOAL_LIST),
                 )
 
 

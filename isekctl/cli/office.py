@@ -395,27 +395,37 @@ def init(
 
 @command(app)
 def show(
-    identifier: Annotated[
-        str,
+    words: Annotated[
+        list[str],
         typer.Argument(
-            metavar="ID", help="ID eines Ziels oder einer Maßnahme.", show_default=False
+            metavar="ID|TEXT",
+            help="ID eines Ziels oder einer Maßnahme, oder ein Teil des Titels "
+            "(Groß-/Kleinschreibung und ä/ae egal), z. B. `Bürgerportal`.",
+            show_default=False,
         ),
     ],
     repo: Repo = None,
 ) -> None:
-    """Ein Ziel oder eine Maßnahme mit allem, was dazugehört."""
+    """Ein Ziel oder eine Maßnahme mit allem, was dazugehört; gesucht nach ID oder Titel."""
+    from datetime import date
+
+    from ..checks.schedule import marks
     from ..terminal.views import show as view
 
     source, _ = open_repo(repo)
     project = load_outcome(source, no_cache=False).require_project("nichts anzuzeigen.")
-    console_for().print(view(project, identifier))
+    overdue = marks(project, date.today())
+    console_for().print(view(project, " ".join(words), overdue), soft_wrap=False)
 
 
 @command(app)
 def tree(repo: Repo = None) -> None:
-    """Die Zielhierarchie mit Anzahl und Stand der Maßnahmen."""
+    """Die Zielhierarchie mit Anzahl und Stand der Maßnahmen; was davon überfällig ist."""
+    from datetime import date
+
+    from ..checks.schedule import marks
     from ..terminal.views import tree as view
 
     source, _ = open_repo(repo)
     project = load_outcome(source, no_cache=False).require_project("nichts anzuzeigen.")
-    console_for().print(view(project))
+    console_for().print(view(project, marks(project, date.today())), soft_wrap=False)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ..findings import E, Rule
 from ..model import Goal, Indicator, Measure, Resolution
-from ..project import Project
+from ..project import Item, Project
 from ..publishing import german
-from ..text import suggest, visible
+from ..text import alike, closest, fold, visible
 
-UNKNOWN_ID = Rule("ISEK099", "unknown-id", E, "Ein Ziel oder eine Maßnahme mit dieser ID gibt es nicht.",
-                  "ID prüfen; `isekctl tree` zeigt alle Ziele.", switchable=False, stops=True)  # fmt: skip
+UNKNOWN_ID = Rule("ISEK099", "unknown-id", E,
+                  "Kein Ziel und keine Maßnahme hat diese ID oder diesen Text im Titel.",
+                  "ID prüfen oder einen Teil des Titels angeben; `isekctl tree` zeigt alle Ziele.",
+                  switchable=False, stops=True)  # fmt: skip
+
+# Measure id -> (short mark, sentence): what is overdue today (checks.schedule.marks).
+Marks = Mapping[str, tuple[str, str]]
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -24,8 +32,14 @@ def _status_summary(project: Project, measures: list[Measure]) -> str:
     return ", ".join(f"{n} {project.config.status_name(s)}" for s, n in sorted(counts.items()))
 
 
-def tree(project: Project) -> RenderableType:
-    """The goal hierarchy (parent links), each goal with its measures and their status."""
+def _by_weight(marks: Iterable[str]) -> list[str]:
+    """Late first, then stale."""
+    return sorted(marks, key=lambda mark: ("überfällig" not in mark, mark))
+
+
+def tree(project: Project, marks: Marks | None = None) -> RenderableType:
+    """The goal hierarchy (parent links), each goal with its measures and their status;
+    how many of them are overdue (`marks`), and at the end which ones."""
     from rich.text import Text
     from rich.tree import Tree
 
@@ -41,6 +55,7 @@ def tree(project: Project) -> RenderableType:
             serving[goal_id].append(item.model)
     served = project.served_goals()
     root = Tree(Text(f"{visible(config.municipality)} – ISEK-Zielsystem", style="bold"))
+    marks = marks or {}
 
     def label(goal: Goal) -> Text:
         own = serving.get(goal.id, [])
@@ -48,7 +63,12 @@ def tree(project: Project) -> RenderableType:
         text.append(f" {visible(goal.title)}")
         if own:
             noun = "Maßnahme" if len(own) == 1 else "Maßnahmen"
-            text.append(f" ({len(own)} {noun}: {_status_summary(project, own)})", style="dim")
+            text.append(f" ({len(own)} {noun}: {_status_summary(project, own)}", style="dim")
+            overdue = Counter(marks[m.id][0] for m in own if m.id in marks)
+            if overdue:
+                said = ", ".join(f"{overdue[mark]} {mark}" for mark in _by_weight(overdue))
+                text.append(f"; {said}", style="yellow")
+            text.append(")", style="dim")
         elif goal.id not in served:
             text.append(" (keine Maßnahme)", style="yellow")
         else:
@@ -78,6 +98,13 @@ def tree(project: Project) -> RenderableType:
     total = len(project.measures)
     summary = _status_summary(project, [m.model for m in project.measures])
     root.add(Text(f"{len(goals)} Ziele, {total} Maßnahmen ({summary})", style="dim"))
+    for mark in _by_weight({short for short, _ in marks.values()}):
+        ids = [m for m, (short, _) in marks.items() if short == mark]
+        line = Text(f"{mark[:1].upper()}{mark[1:]} ({len(ids)}): ", style="yellow")
+        line.append(", ".join(visible(m) for m in ids))
+        root.add(line)
+    if marks:
+        root.add(Text("Einzelheiten: isekctl show ID, isekctl validate", style="dim"))
     return root
 
 
@@ -182,15 +209,133 @@ def _table(rows: list[tuple[str, str]]) -> Any:
     return table
 
 
-def show(project: Project, identifier: str) -> RenderableType:
-    """One goal or measure with everything linked to it; a stop when the id is unknown."""
+# --- finding by id or title ----------------------------------------------------------------
+
+_ID_PARTS: Final = re.compile(r"[\s_.\-–/,;:()„“\"]+")
+_DIGIT: Final = re.compile(r"\d")
+Found = Item[Goal] | Item[Measure]
+
+
+def search(project: Project, text: str) -> tuple[list[Found], list[Found]]:
+    """Goals and measures whose id or title `text` means: the best kind of hit, and the rest.
+
+    Case and umlauts are forgiven (`buergerportal` finds „Bürgerportal“). From the best
+    kind on: the whole title; every word a part of the id (`terminvergabe` for
+    DIGI-TERMINVERGABE); a title that begins with `text`; every word somewhere in id or
+    title – a word with a digit only as a whole (`FD 3` does not find `FD 32`).
+    """
+    words = fold(text).split()
+    if not words:
+        return [], []
+    tiers: list[list[Found]] = [[], [], [], []]
+    items: list[Found] = [*project.goals, *project.measures]
+    for item in items:
+        id_folded, title = fold(item.model.id), fold(item.model.title)
+        text_all = f"{id_folded} {title}"
+        tokens = set(_ID_PARTS.split(text_all))
+        if title == " ".join(words):
+            tiers[0].append(item)
+        elif all(w in _ID_PARTS.split(id_folded) for w in words):
+            tiers[1].append(item)
+        elif title.startswith(" ".join(words)):
+            tiers[2].append(item)
+        elif all((w in tokens) if _DIGIT.search(w) else (w in text_all) for w in words):
+            tiers[3].append(item)
+    best = next((i for i, tier in enumerate(tiers) if tier), None)
+    if best is None:
+        return [], []
+    return tiers[best], [item for tier in tiers[best + 1 :] for item in tier]
+
+
+def _similar_titles(project: Project, text: str) -> list[Found]:
+    """Up to five items whose title words come closest to the words of `text`."""
+    words = fold(text).split()
+    scored: list[tuple[float, str, Found]] = []
+    items: list[Found] = [*project.goals, *project.measures]
+    for item in items:
+        title_words = fold(item.model.title).split() or [""]
+        score = sum(
+            max(difflib.SequenceMatcher(None, w, t).ratio() for t in title_words) for w in words
+        ) / max(len(words), 1)
+        if score >= 0.75:
+            scored.append((-score, item.model.id, item))
+    return [item for *_, item in sorted(scored, key=lambda s: (s[0], s[1]))[:5]]
+
+
+def _not_found(project: Project, text: str) -> Exception:
+    items: list[Found] = [*project.goals, *project.measures]
+    titles = {item.model.id: item.model.title for item in items}
+    meant = closest(text, list(titles), titles)
+    if meant is not None:
+        hint = f"Meinten Sie `{meant}` ({titles[meant]})?"
+    elif similar := _similar_titles(project, text):
+        hint = (
+            "Ähnliche Titel: "
+            + "; ".join(f"`{i.model.id}` ({i.model.title})" for i in similar)
+            + "."
+        )
+    else:
+        hint = "Alle Ziele mit ihren Maßnahmen zeigt `isekctl tree`."
+    return UNKNOWN_ID.stop(
+        f"Kein Ziel und keine Maßnahme hat die ID `{text}` oder „{text}“ im Titel.",
+        hint,
+        usage=True,
+    )
+
+
+def _hits(project: Project, text: str, hits: list[Found], marks: Marks) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(
+        title=f"{len(hits)} Treffer für „{visible(text)}“ – eines anzeigen: isekctl show ID",
+        title_justify="left",
+    )
+    for column in ("ID", "Art", "Titel", "Stand"):
+        table.add_column(column)
+    for item in hits:
+        model = item.model
+        if isinstance(model, Measure):
+            kind, state = "Maßnahme", project.config.status_name(model.status)
+            if model.id in marks:
+                state += f" – {marks[model.id][0]}"
+        else:
+            level = project.config.level(model.level)
+            kind, state = "Ziel", level.name if level else model.level
+        table.add_row(visible(model.id), kind, visible(model.title), visible(state))
+    return table
+
+
+def show(project: Project, identifier: str, marks: Marks | None = None) -> RenderableType:
+    """One goal or measure with everything linked to it, found by its id (in any case),
+    else by (part of) its title; a list when several titles fit; a stop when none does.
+    `marks` says which measures are overdue today."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.table import Table
+    from rich.text import Text
 
     config = project.config
-    goal = next((g for g in project.goals if g.model.id == identifier), None)
-    measure = next((m for m in project.measures if m.model.id == identifier), None)
+    marks = marks or {}
+    items: list[Found] = [*project.goals, *project.measures]
+    target = next((i for i in items if i.model.id == identifier), None)
+    more: list[Found] = []
+    if target is None:
+        same = [i for i in items if alike(identifier, i.model.id)]
+        target = same[0] if len(same) == 1 else None
+    if target is None:
+        hits, more = search(project, identifier)
+        if not hits:
+            raise _not_found(project, identifier)
+        if len(hits) > 1:
+            return _hits(project, identifier, hits + more, marks)
+        target = hits[0]
+    footer = (
+        [Text(f"Weitere Treffer für „{visible(identifier)}“: " + ", ".join(visible(i.model.id) for i in more), style="dim")]
+        if more
+        else []
+    )  # fmt: skip
+    goal = target if isinstance(target.model, Goal) else None
+    measure = target if isinstance(target.model, Measure) else None
     goals = {g.model.id: g.model for g in project.goals}
     if measure is not None:
         m = measure.model
@@ -203,6 +348,8 @@ def show(project: Project, identifier: str) -> RenderableType:
             ("Ampel", f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" + (f" – {m.rating_reason.strip()}" if m.rating_reason else "") if m.rating else "nicht bewertet"),
             ("Zeitraum", _period(m)),
         ]  # fmt: skip
+        if m.id in marks:
+            rows.append(("Termin", marks[m.id][1]))
         area, source = project.measure_area(m)
         if area is not None:
             name = config.product_areas.get(area, "")
@@ -241,7 +388,7 @@ def show(project: Project, identifier: str) -> RenderableType:
                     visible(report.text.strip()),
                 )
             parts.append(reports)
-        return Group(*parts)
+        return Group(*parts, *footer)
     if goal is not None:
         g = goal.model
         level = config.level(g.level)
@@ -317,18 +464,14 @@ def show(project: Project, identifier: str) -> RenderableType:
             rating = (
                 f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" if m.rating else "–"
             )
+            status = config.status_name(m.status)
             table.add_row(
                 visible(m.id),
                 visible(m.title),
                 visible(m.department),
-                config.status_name(m.status),
+                f"{status} – {marks[m.id][0]}" if m.id in marks else status,
                 rating,
             )
         parts.append(table)
-        return Group(*parts)
-    ids = [g.model.id for g in project.goals] + [m.model.id for m in project.measures]
-    raise UNKNOWN_ID.stop(
-        f"Ein Ziel oder eine Maßnahme `{identifier}` gibt es nicht.",
-        suggest(identifier, ids),
-        usage=True,
-    )
+        return Group(*parts, *footer)
+    raise _not_found(project, identifier)  # pragma: no cover - target is a goal or a measure

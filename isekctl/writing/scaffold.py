@@ -23,7 +23,7 @@ from ..dates import PartialDate, parse_date
 from ..findings import E, Finding, IsekError, Rule
 from ..model import ID_PATTERN, BudgetLine, Config, FileKind, Goal, GoalsFile, Measure, StatusReport
 from ..project import Project
-from ..text import suggest
+from ..text import did_you_mean
 from .atomic import EXISTS, data_target
 from .choices import Option, find, fold
 from .fmt import Layout, text_of
@@ -117,7 +117,7 @@ def choose(answer: str, options: list[Option], what: str, several: str) -> str:
     if found:
         shown = "; ".join(o.label() for o in found[:8]) + (" …" if len(found) > 8 else "")
         raise _stop(f"„{answer}“ passt zu mehreren {several}: {shown}.", "Die ID angeben.")
-    listed = suggest(answer, [o.id for o in options])
+    listed = did_you_mean(answer, {o.id: o.name for o in options})
     raise _stop(f"{what} „{answer}“ gibt es nicht.", listed)
 
 

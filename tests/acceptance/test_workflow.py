@@ -56,7 +56,7 @@ def test_new_measure_refuses_taken_ids_and_suggests_the_nearest(repo: Path, run:
         "--repo",
         repo,
     )
-    assert typo.exit_code == 2 and "Meinten Sie `FD 32`?" in typo.stderr
+    assert typo.exit_code == 2 and "`FD 10` (Organisation), `FD 32` (Ordnung" in typo.stderr
     goal = run(
         "new",
         "measure",
@@ -130,7 +130,7 @@ def test_new_goal_checks_level_product_area_and_parent(repo: Path, run: Run) -> 
         "--repo",
         repo,
     )
-    assert level.exit_code == 2 and "Meinten Sie `fachziel`?" in level.stderr
+    assert level.exit_code == 2 and "Meinten Sie `fachziel` (Fachziele)?" in level.stderr
     parent = run(
         "new", "goal", "F2", "--title", "x", "--level", "leitziel", "--parent", "L9", "--repo", repo
     )
@@ -283,7 +283,7 @@ def test_show_goal_and_measure(example: Path, run: Run) -> None:
     assert "0121/2018/MV (Ratsversammlung, 18.06.2019" in measure.stdout
     assert "28.10.2020" in measure.stdout
     unknown = run("show", "KLIMAA", "--repo", example)
-    assert unknown.exit_code == 2 and "Meinten Sie `KLIMA`?" in unknown.stderr
+    assert unknown.exit_code == 2 and "Meinten Sie `KLIMA` (Natürliche" in unknown.stderr
 
 
 def test_tree_shows_hierarchy_and_counts(example: Path, run: Run) -> None:

@@ -159,18 +159,18 @@ def test_a_chart_needs_two_values_and_its_legend_names_what_is_drawn() -> None:
 def test_product_area_keys_of_any_form_survive_fmt() -> None:
     """'01' and '51.10' stay text (quoted), 5 stays a number, in isek.yaml and measures."""
     from isekctl.reading.yaml import load
-    from isekctl.writing.style import dump, to_node
+    from isekctl.writing.style import model_text
 
     setup = config({"01": "A", "51.10": "B", "5": "C"}, departments={"10": "X"},
                    department_areas={"10": "51.10"})  # fmt: skip
-    text = dump(to_node(setup))
+    text = model_text(setup)
     assert "'01': A\n" in text and "'51.10': B\n" in text and "\n  5: C\n" in text
     assert "'10': '51.10'" in text
     measure = Measure.model_validate(
         {"id": "M", "title": "T", "goals": ["G"], "department": "10", "status": "offen",
          "product_area": "01", "product": "01.01.02"}, strict=False,
     )  # fmt: skip
-    written = dump(to_node(measure))
+    written = model_text(measure)
     assert "product_area: '01'\n" in written
     document, findings = load(written.encode(), "M.yaml")
     assert document is not None and findings == []
