@@ -60,8 +60,9 @@
     data.statusNames = statusNames;
     data.measures.forEach(function (m) {
       var goals = m[F.goals].map(function (g) { return (data.goals[g] || [g])[0]; }).join(" ");
-      m.haystack = [m[F.search], goals, data.areas[m[F.area]] || "", statusNames[m[F.status]] || "",
-                    m[F.period]].join(" ").toLowerCase();
+      m.haystack = [m[F.id], m[F.title], m[F.department], data.departments[m[F.department]] || "",
+                    m[F.papers], goals, m[F.goals].join(" "), data.areas[m[F.area]] || "",
+                    statusNames[m[F.status]] || "", m[F.period]].join(" ").toLowerCase();
     });
   }
   function load() {
@@ -149,7 +150,7 @@
       case "status": return m[F.status] in statusOrder ? statusOrder[m[F.status]] : 999;
       case "rating": return m[F.rating] ? RATING_ORDER[m[F.rating]] : "";
       case "end": return m[F.end];
-      case "latest": return m[F.latest_iso];
+      case "latest": return m[F.latest];
     }
     return "";
   }
@@ -220,7 +221,8 @@
     if (m[F.late]) { add(period, el("span", "flag", "überfällig")); }
     var latest = cell(tr, "Stand", "date");
     if (m[F.latest]) {
-      add(latest, m[F.latest]);
+      var iso = m[F.latest];  // 2024-01-30 -> 30.01.2024
+      add(latest, iso.slice(8, 10) + "." + iso.slice(5, 7) + "." + iso.slice(0, 4));
       if (m[F.stale]) { add(latest, el("span", "flag", "veraltet")); }
     } else {
       add(latest, m[F.stale] ? el("span", "flag", "kein Bericht") : "–");

@@ -25,11 +25,11 @@ def _weasyprint() -> Any:
         import weasyprint
     except ImportError:
         raise PDF_MISSING.stop(
-            "PDF braucht das Paket WeasyPrint; es ist nicht installiert."
+            "PDF braucht das Paket WeasyPrint; es ist nicht installiert.", PDF_MISSING.fix
         ) from None
     except OSError as exc:  # the Python package is there, the system's Pango is not
         raise PDF_MISSING.stop(
-            f"PDF braucht die Bibliothek Pango des Systems; sie fehlt ({exc})."
+            f"PDF braucht die Bibliothek Pango des Systems; sie fehlt ({exc}).", PDF_MISSING.fix
         ) from None
     return weasyprint
 

@@ -637,9 +637,17 @@ def area_order(key: str) -> tuple[int, int, str]:
     return (1, 0, key.casefold())
 
 
+def german_key(text: str) -> str:
+    """Sort German text as a reader would: Ä with A, ß as ss, regardless of case."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def list_order(measure: Plain) -> tuple[Any, ...]:
     """The Maßnahmenliste's order: product area, then title, then id."""
-    return (area_order(measure["area"]), measure["title"].casefold(), measure["id"])
+    return (area_order(measure["area"]), german_key(measure["title"]), measure["id"])
 
 
 HINTS: Final = {"ueberfaellig": "überfällig", "veraltet": "Statusbericht veraltet oder fehlt"}
@@ -658,17 +666,7 @@ def _list_row(measure: Plain) -> Plain:
             "rating": measure["rating"] or "ohne",
             "hint": " ".join(hints),
         },
-        # what the free-text search finds besides the visible text: ids, department, papers
-        "search": " ".join(
-            [
-                measure["id"],
-                measure["title"],
-                measure["department"],
-                measure["department_name"],
-                *papers,
-            ]
-        ),
-        "papers": papers,
+        "papers": papers,  # the free-text search finds council papers too
     }
 
 

@@ -177,11 +177,11 @@ def list_data(context: Plain, builder: Builder, *, link: str, goal_pages: bool) 
         rows.append([
             mv["id"], mv["title"], mv["department"], mv["area"], mv["status"], mv["rating"] or "",
             mv["rating_reason"], mv["decided_by"], [g["id"] for g in mv["goals"]], mv["period"],
-            ends.get(mv["id"], ""), int(mv["late"]), german.day(latest["date"]) if latest else "",
-            latest["date"].isoformat() if latest else "", int(mv["stale"]), mv["filter"]["hint"],
-            mv["search"].lower(), mv["assumed"],
+            ends.get(mv["id"], ""), int(mv["late"]), latest["date"].isoformat() if latest else "",
+            int(mv["stale"]), mv["filter"]["hint"], " ".join(mv["papers"]), mv["assumed"],
         ])  # fmt: skip
     return {
+        # "latest" is the ISO date of the latest Statusbericht; "papers" the council papers
         "fields": [
             "id",
             "title",
@@ -196,10 +196,9 @@ def list_data(context: Plain, builder: Builder, *, link: str, goal_pages: bool) 
             "end",
             "late",
             "latest",
-            "latest_iso",
             "stale",
             "hint",
-            "search",
+            "papers",
             "assumed",
         ],
         "departments": {m["department"]: m["department_name"] for m in context["measures"]},
