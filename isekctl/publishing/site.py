@@ -356,30 +356,30 @@ def stylesheet(templates: Path | None) -> str:
     return str(env.loader.get_source(env, "_style.css")[0])  # type: ignore[union-attr]
 
 
-def build_site(
+def site_contexts(
     project: Project, version: DataVersion, day: date, request: SiteRequest
-) -> dict[str, str]:
-    """Every file of the site by its path relative to the site's folder."""
+) -> tuple[dict[str, tuple[str, Plain]], dict[str, str]]:
+    """Every page of the site as (template, context) by its path, and the other files."""
     kinds = public_kinds(project, request.templates)
     builder = Builder(project, day, Request(request.basis, request.since, request.errors))
-    files: dict[str, str] = {}
+    pages: dict[str, tuple[str, Plain]] = {}
+    others: dict[str, str] = {STYLESHEET: stylesheet(request.templates)}
     for kind in kinds:
         context = BUILDERS[kind](builder, version)
         context["site"] = site_frame(kind, "", kinds, request.extras)
         if kind == "massnahmenliste":
-            pages = list_pages(context, builder, context["site"])
-            for name, page in pages:
-                files[name] = render_page(f"{kind}.html.j2", page, request)
-            if pages[0][1]["list_page"]["paged"]:
-                files[LIST_DATA] = list_data_script(context, builder)
+            listed = list_pages(context, builder, context["site"])
+            pages.update((name, (f"{kind}.html.j2", page)) for name, page in listed)
+            if listed[0][1]["list_page"]["paged"]:
+                others[LIST_DATA] = list_data_script(context, builder)
         else:
-            files[f"{kind}.html"] = render_page(f"{kind}.html.j2", context, request)
+            pages[f"{kind}.html"] = (f"{kind}.html.j2", context)
     for goal_id, context in goal_pages(builder, version).items():
         context["site"] = site_frame("ziel", "../", kinds, request.extras)
-        files[f"ziele/{goal_id}.html"] = render_page("ziel.html.j2", context, request)
+        pages[f"ziele/{goal_id}.html"] = ("ziel.html.j2", context)
     for measure_id, context in measure_pages(builder, version).items():
         context["site"] = site_frame("massnahme", "../", kinds, request.extras)
-        files[f"massnahmen/{measure_id}.html"] = render_page("massnahme.html.j2", context, request)
+        pages[f"massnahmen/{measure_id}.html"] = ("massnahme.html.j2", context)
     index = common(builder, version, "zielsystem")
     index.update(
         title="Start",
@@ -399,8 +399,19 @@ def build_site(
         goal_count=len(builder.basis_goals),
         measure_count=len(builder.measures),
     )
-    files["index.html"] = render_page("index.html.j2", index, request)
-    files[STYLESHEET] = stylesheet(request.templates)
+    pages["index.html"] = ("index.html.j2", index)
+    return pages, others
+
+
+def build_site(
+    project: Project, version: DataVersion, day: date, request: SiteRequest
+) -> dict[str, str]:
+    """Every file of the site by its path relative to the site's folder."""
+    pages, others = site_contexts(project, version, day, request)
+    files = {
+        name: render_page(template, context, request) for name, (template, context) in pages.items()
+    }
+    files.update(others)
     return files
 
 

@@ -318,6 +318,9 @@ def _big_site(tmp_path_factory: pytest.TempPathFactory, measures: int) -> Path:
     repo = make_repository(tmp_path_factory.mktemp("big") / "repo", measures)
     out = tmp_path_factory.mktemp("bigsite")
     _cli("report", "--repo", repo, "--out", out, "--stichtag", "2024-06-30")
+    # on the working state every goal of the generated tree lists its measures
+    _cli("report", "--repo", repo, "--out", out / "arbeitsstand", "--stichtag", "2024-06-30",
+         "--basis", "arbeitsstand", "-k", "stadtentwicklungsbericht")  # fmt: skip
     return out
 
 
