@@ -235,10 +235,14 @@ def test_filters_live_in_the_address_and_the_back_button_works(browser, publishe
     assert visible == both
     shared = page.url
     page.go_back()
-    page.wait_for_function(f"() => document.querySelectorAll('#massnahmen tbody tr').length === {fd32}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#massnahmen tbody tr').length === {fd32}"
+    )
     assert page.locator("select[name=status]").input_value() == ""
     page.go_back()
-    page.wait_for_function(f"() => document.querySelectorAll('#massnahmen tbody tr').length === {total}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#massnahmen tbody tr').length === {total}"
+    )
     assert page.locator("#sachstand article.measure:not([hidden])").count() == total
     # a shared address opens the same view
     other = browser.new_page()
@@ -254,7 +258,9 @@ def test_filters_live_in_the_address_and_the_back_button_works(browser, publishe
     page.fill("input[name=text]", "Klosterinsel")
     assert _shown(page) == 1
     page.click("button[type=reset]")
-    page.wait_for_function(f"() => document.querySelectorAll('#massnahmen tbody tr').length === {total}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#massnahmen tbody tr').length === {total}"
+    )
     assert page.url == url
     page.close()
 
