@@ -146,6 +146,14 @@ def report(
     if fmt is ReportFormat.pdf:
         from ..publishing.pdf import html_to_pdf
 
+        if kind is ReportKind.massnahmenliste:
+            raise typer.BadParameter(
+                "die Maßnahmenliste gibt es nicht als PDF (sie kann sehr lang sein): als HTML "
+                "schreiben und aus dem Browser drucken, oder die offenen Daten nutzen.",
+                param_hint="--format",
+            )
+        kinds = [name for name in kinds if name != "massnahmenliste"]
+
         pdfs = {
             name: html_to_pdf(site.single_page(name, project, version, day, request))
             for name in kinds

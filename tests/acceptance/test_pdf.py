@@ -106,6 +106,21 @@ def test_binary_formats_need_a_file(example: Path, run: Run) -> None:
     assert result.exit_code == 2 and "--out" in result.stderr
 
 
+def test_all_reports_as_pdf_are_the_public_ones_but_the_list(
+    example: Path, tmp_path: Path, run: Run
+) -> None:
+    _weasyprint()
+    out = tmp_path / "pdf"
+    assert run("report", "--repo", example, "-f", "pdf", "--out", out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "stadtentwicklungsbericht.pdf", "zielsystem.pdf",
+    ]  # fmt: skip
+    result = run(
+        "report", "--repo", example, "-k", "massnahmenliste", "-f", "pdf", "--out", tmp_path
+    )
+    assert result.exit_code == 2 and "Browser" in result.stderr
+
+
 def test_a_missing_extra_says_how_to_install_it(
     example: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
