@@ -693,9 +693,10 @@ def massnahmenliste(builder: Builder, version: DataVersion) -> Plain:
                          if any(m["status"] == s for m in measures)],
         filter_deciders=[{"key": d or "offen", "name": german.DECIDERS.get(d, "nicht angegeben")}
                          for d in deciders] if any(deciders) else [],
-        filter_ratings=[{"key": k, "name": f"{german.RATING_SYMBOLS[k]} {german.RATINGS[k]}"}
-                        for k in german.RATINGS if k in ratings]
-                       + ([{"key": "ohne", "name": "nicht bewertet"}] if "" in ratings or None in ratings else []),
+        filter_ratings=([{"key": k, "name": f"{german.RATING_SYMBOLS[k]} {german.RATINGS[k]}"}
+                         for k in german.RATINGS if k in ratings]
+                        + ([{"key": "ohne", "name": "nicht bewertet"}] if "" in ratings or None in ratings else []))
+                       if ratings - {"", None} else [],
         filter_hints=[{"key": k, "name": v} for k, v in HINTS.items()
                       if any(k in m["filter"]["hint"] for m in measures)],
         rated=any(m["rating"] for m in measures),

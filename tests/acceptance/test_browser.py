@@ -43,10 +43,12 @@ def browser():
         instance.close()
 
 
-def axe_violations(page, url: str) -> list[dict]:
+def axe_violations(page, url: str | None = None) -> list[dict]:
+    """axe-core's WCAG 2.1 AA violations of `url`, or of the page as it is now."""
     import axe_playwright_python
 
-    page.goto(url)
+    if url is not None:
+        page.goto(url)
     script = (
         Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text(encoding="utf-8")
     )
@@ -230,9 +232,14 @@ def test_filters_live_in_the_address_and_the_back_button_works(browser, publishe
     page.select_option("select[name=status]", "geplant")
     both = _shown(page)
     assert 0 < both < fd32 and "stand=geplant" in page.url
-    # the details follow the filter
+    # the details follow the filter, and the rows the script built are as accessible
     visible = page.locator("#sachstand article.measure:not([hidden])").count()
     assert visible == both
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     shared = page.url
     page.go_back()
     page.wait_for_function(
