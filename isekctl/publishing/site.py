@@ -54,6 +54,7 @@ INTERNAL_MARK: Final = "isekctl: intern"  # in a report template: the report is 
 LEICHTE_SPRACHE: Final = "leichte-sprache.md"
 STYLESHEET: Final = "isek.css"
 LIST_DATA: Final = "massnahmen-daten.js"
+PAGE_FOLDERS: Final = ("ziele", "massnahmen")
 SUMMARIES: Final = {
     "zielsystem": "Die Ziele der Stadtentwicklung, nach Ebenen und Produktbereichen geordnet.",
     "stadtentwicklungsbericht": "Wie weit die Ziele erreicht sind: Kennzahlen und "
@@ -133,6 +134,16 @@ def find_extras(out: Path) -> tuple[Plain, ...]:
 # --- the frame of every page ---------------------------------------------------------------
 
 
+def has_goal_pages(kinds: Iterable[str]) -> bool:
+    """Goals get pages of their own when a public report shows the goal system."""
+    return bool({"zielsystem", "stadtentwicklungsbericht"} & set(kinds))
+
+
+def has_measure_pages(kinds: Iterable[str]) -> bool:
+    """Measures get pages of their own when the Maßnahmenliste is public."""
+    return "massnahmenliste" in kinds
+
+
 def site_frame(current: str, root: str, kinds: list[str], extras: Iterable[Plain]) -> Plain:
     """The navigation and the links of one page; `root` leads from the page to the site's root."""
     nav = [{"href": f"{root}index.html", "title": "Start", "current": current == "index"}]
@@ -146,8 +157,8 @@ def site_frame(current: str, root: str, kinds: list[str], extras: Iterable[Plain
         "nav": nav,
         "stylesheet": f"{root}{STYLESHEET}",
         "kinds": list(kinds),
-        "goal_pages": True,
-        "measure_pages": True,
+        "goal_pages": has_goal_pages(kinds),
+        "measure_pages": has_measure_pages(kinds),
         "list": f"{root}massnahmenliste.html" if "massnahmenliste" in kinds else "",
         "report": f"{root}stadtentwicklungsbericht.html"
         if "stadtentwicklungsbericht" in kinds
@@ -234,7 +245,7 @@ def list_pages(context: Plain, builder: Builder, frame: Plain | None) -> list[tu
     """The Maßnahmenliste as one page (with every Sachstand) or in pages of `PAGE_SIZE` rows."""
     measures = context["measures"]
     paged = frame is not None and len(measures) > PAGE_SIZE
-    goal_pages = frame is not None
+    goal_pages = frame is not None and bool(frame["goal_pages"])
     if not paged:
         data = list_data(context, builder, link="anchor", goal_pages=goal_pages)
         page = {"paged": False, "number": 1, "count": 1, "pages": [], "first": 1,
@@ -253,9 +264,9 @@ def list_pages(context: Plain, builder: Builder, frame: Plain | None) -> list[tu
     return out
 
 
-def list_data_script(context: Plain, builder: Builder) -> str:
+def list_data_script(context: Plain, builder: Builder, goal_pages: bool) -> str:
     """`massnahmen-daten.js`: the list's data for the script of the paged Maßnahmenliste."""
-    data = list_data(context, builder, link="page", goal_pages=True)
+    data = list_data(context, builder, link="page", goal_pages=goal_pages)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return "window.ISEK_MASSNAHMEN = " + text.replace("</", "<\\/") + ";\n"
 
@@ -371,15 +382,17 @@ def site_contexts(
             listed = list_pages(context, builder, context["site"])
             pages.update((name, (f"{kind}.html.j2", page)) for name, page in listed)
             if listed[0][1]["list_page"]["paged"]:
-                others[LIST_DATA] = list_data_script(context, builder)
+                others[LIST_DATA] = list_data_script(context, builder, has_goal_pages(kinds))
         else:
             pages[f"{kind}.html"] = (f"{kind}.html.j2", context)
-    for goal_id, context in goal_pages(builder, version).items():
-        context["site"] = site_frame("ziel", "../", kinds, request.extras)
-        pages[f"ziele/{goal_id}.html"] = ("ziel.html.j2", context)
-    for measure_id, context in measure_pages(builder, version).items():
-        context["site"] = site_frame("massnahme", "../", kinds, request.extras)
-        pages[f"massnahmen/{measure_id}.html"] = ("massnahme.html.j2", context)
+    if has_goal_pages(kinds):
+        for goal_id, context in goal_pages(builder, version).items():
+            context["site"] = site_frame("ziel", "../", kinds, request.extras)
+            pages[f"ziele/{goal_id}.html"] = ("ziel.html.j2", context)
+    if has_measure_pages(kinds):
+        for measure_id, context in measure_pages(builder, version).items():
+            context["site"] = site_frame("massnahme", "../", kinds, request.extras)
+            pages[f"massnahmen/{measure_id}.html"] = ("massnahme.html.j2", context)
     index = common(builder, version, "zielsystem")
     index.update(
         title="Start",
@@ -481,5 +494,13 @@ def write_site(out: Path, files: dict[str, str]) -> None:
             path = out / name
             if path.is_file() and not path.is_symlink():
                 path.unlink()
+        for folder in PAGE_FOLDERS:  # pages no longer published (the list made internal)
+            path = out / folder
+            if (
+                folder not in {n.split("/")[0] for n in files}
+                and path.is_dir()
+                and not path.is_symlink()
+            ):
+                shutil.rmtree(path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

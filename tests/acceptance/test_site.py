@@ -63,7 +63,9 @@ def test_a_template_can_mark_its_report_internal(example: Path, tmp_path: Path, 
     })  # fmt: skip
     _site(run, example, site)
     assert not (site / "massnahmenliste.html").exists(), "a page no longer public is removed"
+    assert not (site / "massnahmen").exists(), "and so are the pages of the measures"
     assert "Maßnahmenliste" not in _nav((site / "index.html").read_text(encoding="utf-8"))
+    assert "massnahmen/" not in (site / "stadtentwicklungsbericht.html").read_text("utf-8")
 
 
 def test_a_stale_internal_page_does_not_stay_on_the_site(
