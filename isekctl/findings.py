@@ -116,6 +116,7 @@ RULE_MODULES: Final = (
     "isekctl.writing.fmt",
     "isekctl.publishing.jinja",
     "isekctl.publishing.history",
+    "isekctl.publishing.pdf",
     "isekctl.terminal.views",
 )
 

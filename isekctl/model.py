@@ -383,6 +383,12 @@ class OpenData(Model):
     contributor_id: SingleLine | None = None  # dcatde:contributorID of the publishing body
 
 
+class Publish(Model):
+    """What `report --kind all` puts on the public site."""
+
+    internal_reports: Flag = False  # also publish reports meant for the administration
+
+
 _STATUS_LABELS: Final = {
     "verzoegert": "verzögert",
     "zurueckgestellt": "zurückgestellt",
@@ -407,6 +413,7 @@ class Config(Model):
     stale_after_months: Annotated[int, BeforeValidator(_integer), Field(ge=1, le=120)] = 6
     planning_horizon: Annotated[int, BeforeValidator(_integer), Field(ge=0, le=20)] = 3
     open_data: OpenData = OpenData()
+    publish: Publish = Publish()
     checks: dict[Key, Literal["error", "warning", "off"]] = {}
     assumptions: list[ConfigField] = []  # settings that are illustrative, not from a source
 

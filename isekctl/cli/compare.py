@@ -32,6 +32,8 @@ class DiffFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
+    pdf = "pdf"
+    docx = "docx"
 
 
 @command(app)
@@ -47,7 +49,13 @@ def diff(
         str | None, typer.Argument(help="Wie OLD; Standard: der Arbeitsstand.", show_default=False)
     ] = None,
     fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Ausgabeformat.")
+        DiffFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Ausgabeformat; pdf (A4 quer, getaggt) und docx für die Ratsvorlage brauchen "
+            "--out und pip install 'isekctl[pdf]'.",
+        ),
     ] = DiffFormat.text,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="In diese Datei schreiben.", dir_okay=False)
@@ -81,6 +89,11 @@ def diff(
     from ..publishing.synopse import as_document, goal_system
     from ..terminal.diff import as_rich
 
+    if fmt in (DiffFormat.pdf, DiffFormat.docx) and out is None:
+        raise typer.BadParameter(
+            f"{fmt.value.upper()} ist eine Datei: mit --out angeben, wohin (z. B. --out synopse.{fmt.value}).",
+            param_hint="--out",
+        )
     source, _ = open_repo(repo)
     working = load_outcome(source, no_cache=no_cache)
     left = sides.resolve(old, source.root, working, use_cache=not no_cache)
@@ -105,6 +118,17 @@ def diff(
         emit(output.as_json(result), out)
     elif fmt is DiffFormat.text:
         emit(_plain_text(as_rich(result, system, markers=True)), out)
+    elif fmt in (DiffFormat.pdf, DiffFormat.docx) and out is not None:
+        from ..publishing.synopse import binary_document
+        from ..writing.atomic import write_bytes
+
+        day = stichtag.date() if stichtag else date.today()
+        data = binary_document(
+            result, fmt.value, system, day, changes_only=changes_only,  # type: ignore[arg-type]
+            templates=templates or repo_templates(source.root),
+        )  # fmt: skip
+        write_bytes(out, data, overwrite=True)
+        notice(f"geschrieben: {out}")
     else:
         day = stichtag.date() if stichtag else date.today()
         emit(

@@ -40,6 +40,7 @@ class ReportKind(StrEnum):
 class ReportFormat(StrEnum):
     md = "md"
     html = "html"
+    pdf = "pdf"
 
 
 class ReportBasis(StrEnum):
@@ -62,7 +63,13 @@ def report(
         ReportKind, typer.Option("--kind", "-k", help="Welcher Bericht.")
     ] = ReportKind.all,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Markdown oder HTML.")
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Markdown, HTML (mit --kind all eine Website mit Startseite index.html) oder "
+            "PDF (A4, barrierefrei getaggt; braucht pip install 'isekctl[pdf]').",
+        ),
     ] = ReportFormat.html,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
@@ -97,9 +104,15 @@ def report(
     repo: Repo = None,
     no_cache: NoCache = False,
 ) -> None:
-    """Berichte schreiben: Zielsystem, Stadtentwicklungs-, Haushalts-, Nachhaltigkeitsbericht, Maßnahmenliste."""
-    from ..publishing.reports import KINDS, report_text
-    from ..writing.atomic import write_text
+    """Berichte schreiben: Zielsystem, Stadtentwicklungs-, Haushalts-, Nachhaltigkeitsbericht,
+    Maßnahmenliste.
+
+    Mit --kind all entstehen nur die öffentlichen Berichte (der Haushaltsbericht ist intern;
+    isek.yaml `publish: {internal_reports: true}` nimmt ihn auf), als HTML eine Website.
+    """
+    from ..publishing import site
+    from ..publishing.reports import report_text
+    from ..writing.atomic import write_bytes, write_text
 
     if since is not None and basis is ReportBasis.beschlossen:
         raise typer.BadParameter(
@@ -119,14 +132,47 @@ def report(
         else:
             since_revision = found.model
     version, day = data_version(source.root, project, stichtag.date() if stichtag else None)
-    kinds = KINDS if kind is ReportKind.all else (kind.value,)
     chosen = basis.value if basis else "beschlossen"
     folder = templates or repo_templates(source.root)
+    kinds = site.public_kinds(project, folder) if kind is ReportKind.all else [kind.value]
+    request = site.SiteRequest(chosen, since_revision, errors, folder)  # type: ignore[arg-type]
+    if fmt is ReportFormat.html and kind is ReportKind.all:
+        files = site.build_site(
+            project, version, day, site.SiteRequest(
+                chosen, since_revision, errors, folder, site.find_extras(out)  # type: ignore[arg-type]
+            ),
+        )  # fmt: skip
+        site.write_site(out, files)
+        notice(f"geschrieben: Website mit {len(files)} Dateien, Startseite {out / 'index.html'}")
+        return
+    if fmt is ReportFormat.pdf:
+        from ..publishing.pdf import html_to_pdf
+
+        if kind is ReportKind.massnahmenliste:
+            raise typer.BadParameter(
+                "die Maßnahmenliste gibt es nicht als PDF (sie kann sehr lang sein): als HTML "
+                "schreiben und aus dem Browser drucken, oder die offenen Daten nutzen.",
+                param_hint="--format",
+            )
+        kinds = [name for name in kinds if name != "massnahmenliste"]
+
+        pdfs = {
+            name: html_to_pdf(site.single_page(name, project, version, day, request))
+            for name in kinds
+        }
+        for name, data in pdfs.items():  # written only when every report could be rendered
+            write_bytes(out / f"{name}.pdf", data, overwrite=True)
+            notice(f"geschrieben: {out / f'{name}.pdf'}")
+        return
     texts = {}
     for name in kinds:
-        texts[name] = report_text(
-            name, fmt.value, project, version, day, basis=chosen,  # type: ignore[arg-type]
-            since=since_revision, errors=errors, templates=folder,
+        texts[name] = (
+            site.single_page(name, project, version, day, request)
+            if fmt is ReportFormat.html
+            else report_text(
+                name, "md", project, version, day, basis=chosen,  # type: ignore[arg-type]
+                since=since_revision, errors=errors, templates=folder,
+            )
         )  # fmt: skip
     for name, text in texts.items():  # written only when every report could be rendered
         target = out / f"{name}.{fmt.value}"

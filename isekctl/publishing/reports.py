@@ -70,6 +70,10 @@ TITLES: Final = {
     "massnahmenliste": "Maßnahmenliste",
     "nachhaltigkeitsbericht": "Nachhaltigkeitsbericht",
 }
+# Reports for the administration: `report --kind all` leaves them out of the public site
+# unless isek.yaml says `publish: {internal_reports: true}`. A template can mark its report
+# internal too (`INTERNAL_MARK`, see `site.internal_kinds`).
+INTERNAL_KINDS: Final = frozenset({"haushaltsbericht"})
 NO_AREA: Final = "–"
 Basis = Literal["beschlossen", "arbeitsstand"]
 BASES: Final = ("beschlossen", "arbeitsstand")
@@ -453,7 +457,8 @@ class Builder:
 def _period(measure: Measure) -> str:
     start, end = measure.start, measure.end
     if start and end:
-        return f"{start.german()} bis {end.german()}"
+        first, last = start.german(), end.german()
+        return first if first == last else f"{first} bis {last}"
     if end:
         return f"bis {end.german()}"
     if start:
@@ -474,6 +479,7 @@ def common(builder: Builder, version: DataVersion, kind: str) -> Plain:
     config_assumptions = [CONFIG_FIELDS.get(f, f) for f in builder.config.assumptions]
     return {
         "kind": kind,
+        "site": None,  # the published site's navigation and links (`site.py`), else a lone page
         "title": TITLES[kind],
         "page_title": page_title,
         "municipality": municipality,
@@ -867,12 +873,56 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
 # --- Maßnahmenliste -------------------------------------------------------------------------
 
 
+def area_order(key: str) -> tuple[int, int, str]:
+    """Product areas in reading order: 1, 2, … 10 (not 1, 10, 2), named keys after, none last."""
+    if key == NO_AREA:
+        return (2, 0, "")
+    if key.isascii() and key.isdigit():
+        return (0, int(key), key)
+    return (1, 0, key.casefold())
+
+
+def german_key(text: str) -> str:
+    """Sort German text as a reader would: Ä with A, ß as ss, regardless of case."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def list_order(measure: Plain) -> tuple[Any, ...]:
+    """The Maßnahmenliste's order: product area, then title, then id."""
+    return (area_order(measure["area"]), german_key(measure["title"]), measure["id"])
+
+
+HINTS: Final = {"ueberfaellig": "überfällig", "veraltet": "Statusbericht veraltet oder fehlt"}
+
+
+def _list_row(measure: Plain) -> Plain:
+    """A measure as the list shows it: its view plus the keys the filters compare."""
+    hints = (["ueberfaellig"] if measure["late"] else []) + (
+        ["veraltet"] if measure["stale"] else []
+    )
+    papers = [r["number"] or r["label"] for r in measure["resolutions"]]
+    return {
+        **measure,
+        "filter": {
+            **measure["filter"],
+            "rating": measure["rating"] or "ohne",
+            "hint": " ".join(hints),
+        },
+        "papers": papers,  # the free-text search finds council papers too
+    }
+
+
 def massnahmenliste(builder: Builder, version: DataVersion) -> Plain:
-    measures = builder.measures
+    measures = [_list_row(m) for m in sorted(builder.measures, key=list_order)]
     context = common(builder, version, "massnahmenliste")
     departments = builder.departments
     used_departments = sorted({m["department"] for m in measures})
     deciders = sorted({m["decided_by"] for m in measures})
+    served = {g["id"] for m in measures for g in m["goals"]}
+    ratings = {m["rating"] for m in measures}
     context.update(
         measures=measures,
         measure_count=len(measures),
@@ -880,12 +930,20 @@ def massnahmenliste(builder: Builder, version: DataVersion) -> Plain:
         stale_count=sum(1 for m in measures if m["stale"]),
         filter_departments=[{"key": d, "name": f"{d} – {departments[d]}" if d in departments else d}
                             for d in used_departments],
-        filter_areas=[{"key": k, "name": builder.area_name(k)} for k in sorted({m["area"] for m in measures})],
-        filter_goals=[{"key": g.id, "name": f"{g.id}: {g.title}"} for g in builder.basis_goals],
+        filter_areas=[{"key": k, "name": builder.area_name(k)}
+                      for k in sorted({m["area"] for m in measures}, key=area_order)],
+        filter_goals=[{"key": g.id, "name": f"{g.title} ({g.id})"} for g in builder.basis_goals
+                      if g.id in served],
         filter_statuses=[{"key": s, "name": builder.status_name(s)} for s in builder.config.status_ids()
                          if any(m["status"] == s for m in measures)],
         filter_deciders=[{"key": d or "offen", "name": german.DECIDERS.get(d, "nicht angegeben")}
                          for d in deciders] if any(deciders) else [],
+        filter_ratings=([{"key": k, "name": f"{german.RATING_SYMBOLS[k]} {german.RATINGS[k]}"}
+                         for k in german.RATINGS if k in ratings]
+                        + ([{"key": "ohne", "name": "nicht bewertet"}] if "" in ratings or None in ratings else []))
+                       if ratings - {"", None} else [],
+        filter_hints=[{"key": k, "name": v} for k, v in HINTS.items()
+                      if any(k in m["filter"]["hint"] for m in measures)],
         rated=any(m["rating"] for m in measures),
         assumptions=_uses_assumptions([], measures),
     )  # fmt: skip
@@ -992,6 +1050,7 @@ def nachhaltigkeitsbericht(builder: Builder, version: DataVersion) -> Plain:
         sdgs=sdgs,
         plans=plans,
         served_count=sum(1 for item in sdgs if item["served"]),
+        measure_count=len(builder.measures),
         link_legend=[{"id": k, "name": v, "meaning": german.SDG_LINK_MEANINGS[k]}
                      for k, v in german.SDG_LINKS.items()],
         progress_legend=_progress_legend(),

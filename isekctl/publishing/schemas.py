@@ -33,6 +33,7 @@ DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
         "resolution_url": "Link zu einer Drucksache; {resolution} wird ersetzt.",
         "stale_after_months": "Ab wie vielen Monaten ein Statusbericht als veraltet gilt.",
         "open_data": "Angaben für den Open-Data-Export (DCAT-AP.de).",
+        "publish": "Was `report --kind all` veröffentlicht: {internal_reports: true} nimmt auch die internen Berichte (Haushaltsbericht) in die Website auf.",
         "checks": "Schwere einzelner Prüfungen ändern: Prüfcode → error, warning oder off.",
         "assumptions": "Annahmen: welche Felder zur Veranschaulichung angenommen sind, nicht aus einer Quelle belegt (die Berichte markieren sie).",
     },
@@ -44,6 +45,9 @@ DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
         "ars": "Amtlicher Regionalschlüssel (12 Ziffern).",
         "base_url": "Adresse, unter der der Export veröffentlicht wird (für absolute Links).",
         "contributor_id": "dcatde:contributorID der veröffentlichenden Stelle.",
+    },
+    "Publish": {
+        "internal_reports": "Interne Berichte (Haushaltsbericht) mit veröffentlichen (Standard: nein).",
     },
     "Goal": {
         "id": "Dauerhafte ID des Ziels; ändert sich nie, auch wenn der Wortlaut sich ändert.",

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from ..comparing.semantic import Change, DiffResult, FieldChange, Side, delta, goal_order
 from ..comparing.words import Segment
@@ -522,3 +522,23 @@ def as_document(
 ) -> str:
     data = context(result, system, day, changes_only=changes_only)
     return render(f"diff.{fmt}.j2", fmt, {"synopse": data}, templates)
+
+
+def binary_document(
+    result: DiffResult,
+    fmt: Literal["pdf", "docx"],
+    system: Mapping[str, Any],
+    day: date,
+    *,
+    changes_only: bool = False,
+    templates: Path | None = None,
+) -> bytes:
+    """The Synopse as PDF (the HTML form, A4 landscape, tagged) or as DOCX."""
+    if fmt == "docx":
+        from .docx import synopse_docx
+
+        return synopse_docx(context(result, system, day, changes_only=changes_only))
+    from .pdf import html_to_pdf
+
+    return html_to_pdf(as_document(result, "html", system, day, changes_only=changes_only,
+                                   templates=templates))  # fmt: skip

@@ -223,10 +223,17 @@ def test_unwritable_output_is_a_plain_error(
         raise PermissionError(13, "Keine Berechtigung", str(target))
 
     monkeypatch.setattr(isekctl.writing.atomic, "write_text", refuse)
-    result = run("report", "--repo", example, "--out", tmp_path / "berichte")
+    result = run("report", "--repo", example, "-k", "zielsystem", "--out", tmp_path / "berichte")
     assert result.exit_code == 1
     assert "Fehler:" in result.stderr and "Keine Berechtigung" in result.stderr
     assert "Interner Fehler" not in result.stderr
+    # the site is staged file by file beside its folder
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    result = run("report", "--repo", example, "--out", tmp_path / "site")
+    assert result.exit_code == 1
+    assert "Fehler:" in result.stderr and "Keine Berechtigung" in result.stderr
+    assert "Interner Fehler" not in result.stderr
+    assert [p.name for p in (tmp_path / "site").iterdir()] == [], "nothing half-written stays"
 
 
 @pytest.mark.parametrize("command", [["tree"], ["show", "F1"], ["report"], ["export"]])

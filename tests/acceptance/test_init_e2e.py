@@ -216,6 +216,8 @@ def test_gitlab_from_init_to_pages(run: Run, sh: Shell, tmp_path: Path) -> None:
     assert (public / "zielsystem.html").is_file() and (
         public / "markdown" / "zielsystem.md"
     ).is_file()
+    assert not (public / "haushaltsbericht.html").exists(), "internal reports stay off the site"
+    assert 'href="opendata/measures.csv"' in (public / "index.html").read_text(encoding="utf-8")
     opendata = public / "opendata"
     measures = (opendata / "measures.csv").read_text(encoding="utf-8")
     assert "FD10-SCHULHOF" in measures and "FD10-BAEUME" in measures
@@ -223,7 +225,8 @@ def test_gitlab_from_init_to_pages(run: Run, sh: Shell, tmp_path: Path) -> None:
     assert (opendata / "isek-stadt-beispielstadt.zip").is_file()
     assert f"<{pages_url}/opendata/measures.csv>" in (opendata / "dcat.ttl").read_text("utf-8")
     # a custom domain through the CI/CD variable
-    sh(_script_lines([config["pages"]["script"][-1]], sh), site,
+    export = next(line for line in config["pages"]["script"] if line.startswith("isekctl export"))
+    sh(_script_lines([export], sh), site,
        {**main, "CI_PAGES_URL": pages_url, "ISEK_BASE_URL": "https://isek.beispielstadt.de/daten/"})  # fmt: skip
     assert "<https://isek.beispielstadt.de/daten/measures.csv>" in (
         opendata / "dcat.ttl"
@@ -286,6 +289,8 @@ def test_github_from_init_to_pages(run: Run, sh: Shell, tmp_path: Path) -> None:
     ttl = (site / "public" / "opendata" / "dcat.ttl").read_text(encoding="utf-8")
     assert "<https://beispielstadt.github.io/isek/opendata/measures.csv>" in ttl
     assert (site / "public" / "zielsystem.html").is_file()
+    assert not (site / "public" / "haushaltsbericht.html").exists()
+    assert 'href="opendata/measures.csv"' in (site / "public" / "index.html").read_text("utf-8")
 
 
 def test_init_writes_one_pinned_isekctl_for_ci_and_pre_commit(tmp_path: Path, run: Run) -> None:

@@ -91,3 +91,18 @@ def test_the_loader_confines_names_to_their_folder(tmp_path: Path) -> None:
     for name in ("link.j2", "../secret", "/etc/passwd", "sub/../link.j2", "sub/./ok.j2", "a\x00b"):
         with pytest.raises(TemplateRefused):
             loader.load(name)
+
+
+@pytest.mark.parametrize("basis", ["beschlossen", "arbeitsstand"])
+def test_every_page_of_the_site_gets_plain_data(project, basis: str) -> None:  # type: ignore[no-untyped-def]
+    from isekctl.publishing.site import SiteRequest, site_contexts
+
+    extras = ({"href": "synopse.html", "nav": "synopse.html", "title": "Synopse", "text": "x",
+               "files": []},)  # fmt: skip
+    pages, _ = site_contexts(
+        project, DataVersion("1a2b3c4d5e", date(2024, 1, 1), False), date(2024, 6, 30),
+        SiteRequest(basis, None, 0, None, extras),  # type: ignore[arg-type]
+    )  # fmt: skip
+    assert {"index.html", "massnahmenliste.html", "ziele/KLIMA.html"} <= set(pages)
+    for name, (_, context) in pages.items():
+        assert list(plain_problems(context, name)) == []
