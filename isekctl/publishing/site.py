@@ -63,6 +63,8 @@ SUMMARIES: Final = {
     "nach Fachdienst, Produktbereich, Stand, Ampel und Ziel.",
     "haushaltsbericht": "Haushaltsansätze der Schlüsselmaßnahmen nach Jahr, Produktbereich, Ziel "
     "und Fachdienst (interner Bericht).",
+    "nachhaltigkeitsbericht": "Die 17 Nachhaltigkeitsziele der Vereinten Nationen (SDGs): welche "
+    "Ziele und Maßnahmen der Stadt zu welchem SDG beitragen, mit Kennzahlen und Haushaltsansätzen.",
 }
 SYNOPSE: Final = "synopse.html"
 OPEN_DATA: Final = "opendata"

@@ -184,11 +184,26 @@ def _plain_words(text: str, op: str) -> list[dict[str, Any]]:
     return [{"op": op, "text": " ".join(text.split()), "space": False}]
 
 
+ASSUMED: Final = " (Annahme)"
+
+
+def assumed(item: Any, field: str) -> bool:
+    """The new side's value of `field` is marked in the data as an illustrative assumption."""
+    return field.split(".")[0] in (getattr(item, "assumptions", None) or ())
+
+
 def present(
-    item: FieldChange, system: Mapping[str, Any], *, summary: bool = False
+    item: FieldChange,
+    system: Mapping[str, Any],
+    *,
+    summary: bool = False,
+    assumption: bool = False,
 ) -> dict[str, Any]:
     """A changed field as plain data: its label, a one-line description, the word diff
-    (wordings) or the old and new values marked as kept (=), removed (-) or added (+)."""
+    (wordings) or the old and new values marked as kept (=), removed (-) or added (+).
+
+    `assumption`: the new value is an illustrative assumption, not from a source; the
+    label says so, as the reports do."""
     old: list[dict[str, Any]] = []
     new: list[dict[str, Any]] = []
     if item.added or item.removed:
@@ -203,10 +218,12 @@ def present(
             old = [{"op": "-", "text": value(item.field, item.old, system)}]
         if item.new is not None:
             new = [{"op": "+", "text": value(item.field, item.new, system)}]
+    mark = ASSUMED if assumption else ""
     return {
         "field": item.field,
-        "label": label(item.field),
-        "line": describe(item, system, summary=summary) if not item.words else label(item.field),
+        "label": label(item.field) + mark,
+        "line": (describe(item, system, summary=summary) if not item.words else label(item.field))
+        + mark,
         "words": segments(item.words) if item.words else None,
         "old": old,
         "new": new,
@@ -225,7 +242,8 @@ def side_data(side: Side) -> dict[str, Any]:
 # --- the compact form --------------------------------------------------------------------
 
 
-def _change_data(change: Change, system: Mapping[str, Any]) -> dict[str, Any]:
+def _change_data(change: Change, system: Mapping[str, Any], item: Any) -> dict[str, Any]:
+    """One change; `item` is the changed goal, measure or indicator on the new side."""
     wording = change.wording
     return {
         "entity": change.entity,
@@ -236,13 +254,20 @@ def _change_data(change: Change, system: Mapping[str, Any]) -> dict[str, Any]:
         "related": list(change.related),
         "words": segments(wording.words) if wording else None,
         "lines": [
-            present(f, system, summary=change.kind in ("added", "removed")) for f in change.details
+            present(
+                f,
+                system,
+                summary=change.kind in ("added", "removed"),
+                assumption=assumed(item, f.field),
+            )
+            for f in change.details
         ],
     }
 
 
 def compact(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The changes by class, in the documented order."""
+    items = _new_items(result)
     classes = []
     for (entity, kind), title, _ in result.counts():
         changes = [c for c in result.changes if (c.entity, c.kind) == (entity, kind)]
@@ -253,10 +278,24 @@ def compact(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any
                 "title": title,
                 "count": len(changes),
                 "hint": HINTS.get((entity, kind)),
-                "changes": [_change_data(c, system) for c in changes],
+                "changes": [
+                    _change_data(c, system, items.get((c.entity, c.id))) for c in changes
+                ],
             }
         )
     return classes
+
+
+def _new_items(result: DiffResult) -> dict[tuple[str, str], Any]:
+    """(entity, id) -> the goal, indicator or measure as the new side has it."""
+    items: dict[tuple[str, str], Any] = {}
+    for goal in reversed(result.new.goals):
+        items[("goal", goal.id)] = goal
+        for indicator in goal.indicators:
+            items[("indicator", indicator.id)] = indicator
+    for measure in result.new.measures or ():
+        items[("measure", measure.id)] = measure
+    return items
 
 
 # --- the full Synopse --------------------------------------------------------------------
@@ -326,7 +365,7 @@ def _rows(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any]]
             for predecessor in predecessors:
                 changes = found.get(predecessor, [])
                 decided = [
-                    present(f, system)
+                    present(f, system, assumption=assumed(after.get(goal_id), f.field))
                     for c in changes
                     for f in c.fields
                     if f.field in DECIDED_FIELDS and f.field != "title"
@@ -408,12 +447,18 @@ def _editorial(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, 
     """
     after = {g.id: g for g in reversed(result.new.goals)}
     before = {g.id: g for g in reversed(result.old.goals)}
+    items = _new_items(result)
     order = goal_order(result.old.goals, result.new.goals)
     entries: dict[str, list[dict[str, Any]]] = {}
     for change in result.changes:
         if change.entity == "goal" and change.kind != "removed":
             lines = [
-                present(f, system, summary=change.kind == "added")
+                present(
+                    f,
+                    system,
+                    summary=change.kind == "added",
+                    assumption=assumed(after.get(change.id), f.field),
+                )
                 for f in change.fields
                 if f.field in EDITORIAL_FIELDS
             ]
@@ -428,7 +473,13 @@ def _editorial(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, 
                 {
                     "subject": f"Kennzahl „{' '.join(change.title.split())}“ ({change.id}): {state}",
                     "lines": [
-                        present(f, system, summary=change.kind != "changed") for f in change.fields
+                        present(
+                            f,
+                            system,
+                            summary=change.kind != "changed",
+                            assumption=assumed(items.get(("indicator", change.id)), f.field),
+                        )
+                        for f in change.fields
                     ],
                 }
             )
@@ -451,6 +502,7 @@ def _editorial(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, 
 
 
 def _measures(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = _new_items(result)
     grouped: dict[str, dict[str, Any]] = {}
     for change in result.changes:
         if change.entity != "measure":
@@ -465,7 +517,11 @@ def _measures(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, A
         if change.wording:
             entry["words"] = segments(change.wording.words)
         summary = change.kind in ("added", "removed")
-        entry["lines"].extend(present(f, system, summary=summary) for f in change.details)
+        measure = items.get(("measure", change.id))
+        entry["lines"].extend(
+            present(f, system, summary=summary, assumption=assumed(measure, f.field))
+            for f in change.details
+        )
     ids = [m.id for m in result.new.measures or ()] + sorted(
         m.id for m in result.old.measures or ()
     )
@@ -508,7 +564,16 @@ def context(
         "editorial": _editorial(result, system),
         "measures": measures,
         "measures_unchanged": unchanged_measures,
+        "assumptions": _marks_assumptions(result),
     }
+
+
+def _marks_assumptions(result: DiffResult) -> bool:
+    """Some value shown as new is an illustrative assumption (the legend then explains it)."""
+    items = _new_items(result)
+    return any(
+        assumed(items.get((c.entity, c.id)), f.field) for c in result.changes for f in c.fields
+    )
 
 
 def as_document(
