@@ -20,10 +20,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from ..model import license_of
+from ..model import Measure, license_of
 from ..project import Project
 from ..text import without_umlauts
 from . import dcat as rdf
+from .german import BUDGET_PLANS
 
 ExportFormat = Literal["csv", "json"]
 EXCEL_FOLDER: Final = "excel"
@@ -48,6 +49,16 @@ class Table:
 
 def _join(values: Any) -> str:
     return "; ".join(str(v) for v in values)
+
+
+def _plan_total(measure: Measure, plan: str) -> Decimal | None:
+    """The measure's lines of one Teilplan summed; empty (not 0) when it has none there.
+
+    Aufwendungen (Ergebnisplan) and Investitionsauszahlungen (Finanzplan) are never added
+    into one figure: in the doppischer Haushalt that sum has no meaning.
+    """
+    amounts = [line.amount for line in measure.budget if BUDGET_PLANS[line.kind] == plan]
+    return _number(sum(amounts, Decimal(0))) if amounts else None
 
 
 def _number(value: Decimal | None) -> Decimal | None:
@@ -110,14 +121,16 @@ def tables(project: Project) -> list[Table]:
                 config.status_name(m.status), m.rating or "", (m.rating_reason or "").strip(), m.term or "",
                 str(m.start or ""), str(m.end or ""), m.decided_by or "", _join(m.resolutions), _join(m.sdgs),
                 _join(m.themes), _join(m.assumptions),
-                _number(sum((line.amount for line in m.budget), Decimal(0))),
+                _plan_total(m, "Ergebnisplan"), _plan_total(m, "Finanzplan"),
                 latest.date.isoformat() if latest else "", latest.status if latest else "",
                 latest.text.strip() if latest else "", (m.description or "").strip(),
             )
         )  # fmt: skip
     budget_rows = [
-        (m.id, line.year, line.kind, _number(line.amount)) for m in measures for line in m.budget
-    ]
+        (m.id, line.year, line.kind, BUDGET_PLANS[line.kind], _number(line.amount),
+         _number(line.actual))
+        for m in measures for line in m.budget
+    ]  # fmt: skip
     report_rows = [
         (m.id, r.date.isoformat(), r.status, r.text.strip()) for m in measures for r in m.reports
     ]
@@ -170,13 +183,16 @@ def tables(project: Project) -> list[Table]:
             Column("decided_by", text, "Beschlossen von (selbstverwaltung, verwaltung)"),
             Column("resolutions", text, "Beschlüsse (Drucksachen)"), Column("sdgs", text, "SDGs"),
             Column("themes", text, "Themen"), Column("assumptions", text, "Angenommene Felder (nicht aus Quellen)"),
-            Column("budget_total", number, "Haushaltsansätze insgesamt (EUR)"),
+            Column("budget_ergebnisplan", number, "Ergebnisplan: Aufwendungen insgesamt (EUR)"),
+            Column("budget_finanzplan", number, "Finanzplan: Auszahlungen für Investitionen insgesamt (EUR)"),
             Column("latest_report_date", "date", "Letzter Statusbericht"), Column("latest_report_status", text, "Status laut letztem Bericht"),
             Column("latest_report_text", text, "Sachstand"), Column("description", text, "Beschreibung"),
         ), measure_rows, ("id",)),
         Table("budget", "Haushaltsansätze", (
             Column("measure_id", text, "Maßnahme"), Column("year", integer, "Haushaltsjahr"),
-            Column("kind", text, "Art (investition, aufwand, personal)"), Column("amount", number, "Betrag (EUR)"),
+            Column("kind", text, "Art (investition, aufwand, personal)"),
+            Column("plan", text, "Teilplan (Ergebnisplan, Finanzplan)"), Column("amount", number, "Ansatz (EUR)"),
+            Column("actual", number, "Ist (EUR)"),
         ), budget_rows, ("measure_id", "year", "kind"), (("measure_id", "measures", "id"),)),
         Table("resolutions", "Beschlüsse zu Maßnahmen", (
             Column("measure_id", text, "Maßnahme"), Column("position", integer, "Nr."),

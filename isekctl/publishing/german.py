@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from ..comparing.semantic import delta
 from ..dates import PartialDate, format_date
 
 FIELD_LABELS: Final = {
@@ -34,7 +33,6 @@ FIELD_LABELS: Final = {
     "baseline": "Ausgangswert",
     "target": "Zielwert",
     "report": "Statusbericht",
-    "budget_total": "Haushaltsansätze insgesamt",
 }
 # Doppik: what each budget kind is called in the Haushaltsplan, and in which part it stands.
 BUDGET_KINDS: Final = {
@@ -228,7 +226,7 @@ def value(field: str, item: Any, names: Mapping[str, str] | None = None) -> str:
         return "–"
     if field == "status" and names:
         return names.get(str(item), str(item))
-    if field.startswith("budget") or field == "budget_total":
+    if field.startswith("budget"):
         return money(item)
     if field == "rating":
         return str(RATINGS.get(item, item))
@@ -247,23 +245,3 @@ def value(field: str, item: Any, names: Mapping[str, str] | None = None) -> str:
     if hasattr(item, "date") and hasattr(item, "text"):  # StatusReport
         return f"{format_date(item.date)}: {item.text.strip()}"
     return str(item)
-
-
-def budget_delta(item: Any) -> str:
-    """The change of a budget field (a `diff.FieldChange`) as signed money: '+5.000 €'."""
-    return signed_money(delta(item))
-
-
-def describe(item: Any, names: Mapping[str, str] | None = None) -> str:
-    """One changed field (a `diff.FieldChange`) as a line: 'Status: laufend → abgeschlossen'."""
-    name = label(item.field)
-    if item.field == "report":
-        return f"neuer Statusbericht {value('report', item.new)}"
-    if item.added or item.removed:
-        parts = [f"+ {v}" for v in item.added] + [f"− {v}" for v in item.removed]
-        return f"{name}: {', '.join(parts)}"
-    if item.field.startswith("budget."):
-        return f"{name}: {value(item.field, item.old)} → {value(item.field, item.new)} ({budget_delta(item)})"
-    if item.old is None:
-        return f"{name}: {value(item.field, item.new, names)}"
-    return f"{name}: {value(item.field, item.old, names)} → {value(item.field, item.new, names)}"

@@ -35,7 +35,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from ..dates import PartialDate
 from ..findings import E, IsekError, Rule
 from ..resources import templates_dir
 from . import german
@@ -191,12 +190,6 @@ def words_html(segments: Any) -> Any:
     return Markup("".join(out))
 
 
-def words_side_html(segments: Any, side: str) -> Any:
-    """One side of a Synopse: the old wording with <del>, or the new one with <ins>."""
-    hidden = "+" if side == "old" else "-"
-    return words_html([s for s in segments if _segment_parts(s)[0] != hidden])
-
-
 def resolution_url(template: str, number: str) -> str:
     """The link of a council paper from isek.yaml's `resolution_url` template."""
     from urllib.parse import quote
@@ -211,12 +204,6 @@ def slug(value: Any) -> str:
     """A token for data attributes: blanks become underscores, so lists can be blank-separated."""
     text = str(value)
     return _BLANKS.sub("_", text) if " " in text or not text.isprintable() else text
-
-
-def partial(value: PartialDate | str | None) -> str:
-    if isinstance(value, str):
-        return value or "–"
-    return value.german() if value else "–"
 
 
 def assumed(item: Mapping[str, Any], field: str) -> Any:
@@ -243,20 +230,12 @@ FILTERS: Final[dict[str, Callable[..., Any]]] = {
     "md_block": md_block,
     "markdown": markdown,
     "safe_url": safe_url,
-    "slug": slug,
-    "resolution_url": resolution_url,
     "words_md": words_md,
     "words_html": words_html,
-    "words_side_html": words_side_html,
-    "describe": german.describe,
-    "budget_delta": german.budget_delta,
     "money": german.money,
     "signed_money": german.signed_money,
     "number": german.number,
     "day": german.day,
-    "partial": partial,
-    "label": german.label,
-    "value": german.value,
     "count": german.count,
     "assumed": assumed,
     "assumed_md": assumed_md,

@@ -278,9 +278,7 @@ def compact(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any
                 "title": title,
                 "count": len(changes),
                 "hint": HINTS.get((entity, kind)),
-                "changes": [
-                    _change_data(c, system, items.get((c.entity, c.id))) for c in changes
-                ],
+                "changes": [_change_data(c, system, items.get((c.entity, c.id))) for c in changes],
             }
         )
     return classes

@@ -264,7 +264,7 @@ def test_excel_copy_has_bom_semicolons_german_headings_and_decimal_commas(
         )
     )
     assert list(excel[0]) == [field["title"] for field in measures["schema"]["fields"]]
-    assert "Schlüsselmaßnahme" in excel[0] and "Haushaltsansätze insgesamt (EUR)" in excel[0]
+    assert "Schlüsselmaßnahme" in excel[0] and "Ergebnisplan: Aufwendungen insgesamt (EUR)" in excel[0]
     # the portal file keeps the machine's form
     assert (published / "measures.csv").read_bytes().startswith(b"id,title,")
 
@@ -288,14 +288,14 @@ def test_excel_copy_writes_decimal_commas_and_defuses_formulas(
         return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
     excel, portal = rows(out / "excel" / "measures.csv", ";"), rows(out / "measures.csv")
-    total = portal[0].index("budget_total")  # both copies have the same column order
+    total = portal[0].index("budget_ergebnisplan")  # both copies have the same column order
     (row,) = [r for r in excel if r[0] == "DIGI-AKTENPLAN"]
     assert row[1] == '\'=HYPERLINK("x")', "a formula in the data is shown, not run"
     assert row[total] == "1234,56"
     (row,) = [r for r in portal if r[0] == "DIGI-AKTENPLAN"]
     assert row[1] == '=HYPERLINK("x")' and row[total] == "1234.56", "the portal file is unchanged"
     budget = [r for r in rows(out / "excel" / "budget.csv", ";") if r[0] == "DIGI-AKTENPLAN"]
-    assert budget == [["DIGI-AKTENPLAN", "2021", "aufwand", "1234,56"]]
+    assert budget == [["DIGI-AKTENPLAN", "2021", "aufwand", "Ergebnisplan", "1234,56", ""]]
 
 
 def test_zip_holds_the_whole_export_and_is_reproducible(

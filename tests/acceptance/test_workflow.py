@@ -236,7 +236,7 @@ def test_export_csv_rows_columns_and_datapackage(example: Path, tmp_path: Path, 
     goals, measures = _csv(out / "goals.csv"), _csv(out / "measures.csv")
     budget, values = _csv(out / "budget.csv"), _csv(out / "indicator_values.csv")
     assert (len(goals), len(measures), len(budget), len(values)) == (31, 40, 39, 2)
-    assert list(budget[0]) == ["measure_id", "year", "kind", "amount"]
+    assert list(budget[0]) == ["measure_id", "year", "kind", "plan", "amount", "actual"]
     # seed 003: 881.900 € Personalaufwendungen 2021–2025, Sachmittel and Investitionen 2021/2022
     assert sum(float(row["amount"]) for row in budget) == 5 * 881_900 + 750_000 + 350_000
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
@@ -268,7 +268,9 @@ def test_export_json_is_the_same_data(example: Path, tmp_path: Path, run: Run) -
         "measure_id": "DIGI-BUERGERPORTAL",
         "year": 2021,
         "kind": "aufwand",
+        "plan": "Ergebnisplan",
         "amount": 50000,
+        "actual": None,
     }
 
 

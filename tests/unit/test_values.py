@@ -90,14 +90,16 @@ def test_export_keeps_amounts_and_values_exact(tmp_path: Path) -> None:
         }
         if fmt == "csv":
             amounts = [r["amount"] for r in csv.DictReader(io.StringIO(files["budget.csv"]))]
-            total = next(csv.DictReader(io.StringIO(files["measures.csv"])))["budget_total"]
+            row = next(csv.DictReader(io.StringIO(files["measures.csv"])))
+            total = (row["budget_ergebnisplan"], row["budget_finanzplan"])
             value = next(csv.DictReader(io.StringIO(files["indicator_values.csv"])))["value"]
         else:
             records = json.loads(files["budget.json"], parse_float=Decimal)
             assert all(isinstance(r["amount"], int | Decimal) for r in records), "numbers, not text"
             amounts = [str(r["amount"]) for r in records]
-            total = str(json.loads(files["measures.json"], parse_float=Decimal)[0]["budget_total"])
+            record = json.loads(files["measures.json"], parse_float=Decimal)[0]
+            total = (str(record["budget_ergebnisplan"]), str(record["budget_finanzplan"]))
             value = str(json.loads(files["indicator_values.json"], parse_float=Decimal)[0]["value"])
         assert amounts == ["123456789012.34", "876543210987.67", "25000", "0.1"]
-        assert total == "1000000025000.11"
+        assert total == ("25000.1", "1000000000000.01"), "the two Teilpläne, never added"
         assert value == "1234567890123.123456", "a float would make it …123.1235"
