@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from ..comparing.words import word_diff
+from ..comparing.words import same_text, word_diff
 from ..model import (
     Config,
     Goal,
@@ -522,7 +522,7 @@ def zielsystem(builder: Builder, version: DataVersion) -> Plain:
             )
             if old is None:
                 view["change"] = "neu"
-            elif old.title != goal.title:
+            elif not same_text(old.title, goal.title):
                 view["change"] = "geändert"
                 view["words"] = [
                     {"op": s.op, "text": s.text, "space": s.space}

@@ -500,3 +500,28 @@ def test_stichtag_option_changes_late_measures(example: Path, tmp_path: Path, ru
     early, later = late("2021-01-15"), late("2023-06-30")
     assert "DIGI-STELLENBESETZUNG" in early and "DIGI-OZG-UMSETZUNG" not in early
     assert "DIGI-OZG-UMSETZUNG" in later
+
+
+def test_since_ignores_a_change_of_blanks_alone(example: Path, tmp_path: Path, run: Run) -> None:
+    """Re-typing a title with a double blank or a tab is no new wording for the council."""
+    goals = example / "data" / "goals" / "gesamtstaedtisch.yaml"
+    text = goals.read_text(encoding="utf-8")
+    assert "title: Finanzpolitisch nachhaltig handeln" in text
+    goals.write_text(
+        text.replace(
+            "title: Finanzpolitisch nachhaltig handeln",
+            "title: 'Finanzpolitisch  nachhaltig\thandeln'",
+        ),
+        encoding="utf-8",
+    )
+    result = run(
+        "report", "--repo", example, "-k", "zielsystem", "-f", "md", "--since", "2020",
+        "--out", tmp_path, "--stichtag", "2026-01-15",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    line = next(
+        line
+        for line in (tmp_path / "zielsystem.md").read_text(encoding="utf-8").splitlines()
+        if "FINANZEN" in line
+    )
+    assert "~~" not in line and "**" not in line, line
