@@ -4,9 +4,9 @@ A measure is *late* when its planned end lies before today and its status is not
 of the done statuses. A measure is *running* when it is not done, its status does not
 say it waits (`geplant`, `zurueckgestellt` and their like) and its start, if given, has
 come; its Statusbericht is *stale* when the last one is older than isek.yaml's
-`stale_after_months` (or there is none, `stale_after_months` after its start). A late
-measure is reported as late only, with its last report in the message, unless the
-late rule is switched off.
+`stale_after_months` (or there is none, `stale_after_months` after its start). validate
+warns about a late measure as late only, with its last report in the message, unless the
+late rule is switched off; the reports show both facts.
 
 The same judgement marks measures in `isekctl tree` and `isekctl show` (`marks`).
 """
@@ -53,6 +53,11 @@ class Judgement:
         )  # fmt: skip
 
 
+def _one_warning(verdict: Judgement) -> Judgement:
+    """A late measure is warned about as late only (its message names its last report)."""
+    return Judgement(verdict.late) if verdict.late else verdict
+
+
 def is_waiting(config: Config, status: str) -> bool:
     return any(
         fold(word).replace(" ", "") in WAITING_WORDS
@@ -66,9 +71,13 @@ def _last_report(measure: Measure) -> str:
     return f"letzter Statusbericht vom {format_date(measure.reports[-1].date)}"
 
 
-def judge(measure: Measure, config: Config, today: date) -> Judgement:
-    """Whether `measure` is late or its Statusbericht stale on `today` (rules switched off
-    in isek.yaml `checks:` are left out)."""
+def judge(measure: Measure, config: Config, today: date, *, switches: bool = True) -> Judgement:
+    """Whether `measure` is late or its Statusbericht stale on `today`.
+
+    With `switches`, a rule switched off in isek.yaml `checks:` is left out: the office
+    chose not to be warned. The published reports pass False: what is overdue is a fact
+    for the reader, whatever the office's warnings say.
+    """
     done = measure.status in config.done()
     status = config.status_name(measure.status)
     late = stale = ""
@@ -95,10 +104,10 @@ def judge(measure: Measure, config: Config, today: date) -> Judgement:
                 "keinen Statusbericht."
             )
             where = ("start",)
-    switched = config.checks
+    switched = config.checks if switches else {}
     if switched.get(LATE.code) == "off":
         late = ""
-    if switched.get(STALE.code) == "off" or late:
+    if switched.get(STALE.code) == "off":
         stale, where = "", ()
     return Judgement(late, stale, where)
 
@@ -107,7 +116,7 @@ def marks(project: Project, today: date) -> dict[str, tuple[str, str]]:
     """Measure id -> (short mark, sentences) for each measure that is late or stale today."""
     found = {}
     for item in project.measures:
-        verdict = judge(item.model, project.config, today)
+        verdict = _one_warning(judge(item.model, project.config, today))
         if verdict.late or verdict.stale:
             sentence = f"Überfällig: {verdict.late}" if verdict.late else verdict.stale
             found[item.model.id] = (verdict.short(), sentence)
@@ -127,7 +136,7 @@ def _hint_late(config: Config, item: Item[Measure]) -> str:
 @project_check(LATE, STALE)
 def check_schedule(ctx: Context) -> Iterator[Finding]:
     for item in ctx.project.measures:
-        verdict = judge(item.model, ctx.config, ctx.today)
+        verdict = _one_warning(judge(item.model, ctx.config, ctx.today))
         if verdict.late:
             yield LATE.at(
                 item.at("end"),

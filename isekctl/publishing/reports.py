@@ -40,6 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from ..checks.schedule import judge
 from ..comparing.words import same_text, word_diff
 from ..model import (
     Config,
@@ -121,12 +122,6 @@ def stichtag(project: Project, version: DataVersion) -> date:  # noqa: ARG001
     printed today says what is overdue today (`--stichtag` reproduces an old one).
     """
     return date.today()
-
-
-def _months_between(earlier: date, later: date) -> int:
-    return (
-        (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
-    )
 
 
 # Council bodies that take "der" in the genitive (Ratsversammlung, Gemeindevertretung), as
@@ -320,9 +315,10 @@ class Builder:
                 "in_basis": goal_id in self.goals,
             })  # fmt: skip
         area, area_source = self.measure_area(measure)
-        late = bool(measure.end and measure.end.last < self.day and not done)
+        # the same judgement as validate's warnings (checks.schedule), whatever their switches
+        verdict = judge(measure, self.config, self.day, switches=False)
+        late, stale = bool(verdict.late), bool(verdict.stale)
         months = self.config.stale_after_months
-        stale = not done and (latest is None or _months_between(latest.date, self.day) >= months)
         flags = []
         if late and measure.end:
             flags.append(f"überfällig: geplantes Ende {measure.end.german()}, nicht abgeschlossen")

@@ -264,7 +264,9 @@ def test_excel_copy_has_bom_semicolons_german_headings_and_decimal_commas(
         )
     )
     assert list(excel[0]) == [field["title"] for field in measures["schema"]["fields"]]
-    assert "Schlüsselmaßnahme" in excel[0] and "Ergebnisplan: Aufwendungen insgesamt (EUR)" in excel[0]
+    assert (
+        "Schlüsselmaßnahme" in excel[0] and "Ergebnisplan: Aufwendungen insgesamt (EUR)" in excel[0]
+    )
     # the portal file keeps the machine's form
     assert (published / "measures.csv").read_bytes().startswith(b"id,title,")
 

@@ -31,7 +31,7 @@ LAYERS = {
     "reading": {"checks"},
     "comparing": {"reading"},
     "writing": {"reading"},
-    "publishing": {"comparing", "writing"},
+    "publishing": {"checks", "comparing", "writing"},  # reports flag what the checks judge
     "terminal": {"comparing", "publishing"},
     "cli": {"checks", "reading", "comparing", "writing", "publishing", "terminal"},
 }

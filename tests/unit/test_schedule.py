@@ -93,9 +93,13 @@ def test_without_reports_a_running_measure_is_stale_from_its_start_on() -> None:
 
 
 def test_late_says_it_all_unless_switched_off() -> None:
+    """validate warns about a late measure as late only; the judgement keeps both facts."""
+    from isekctl.checks.schedule import marks
+
     m = measure(end="2021", reports=[report("2021-03-01")])
     today = date(2023, 1, 1)
-    assert judge(m, CONFIG, today).late and not judge(m, CONFIG, today).stale
+    assert judge(m, CONFIG, today).late and judge(m, CONFIG, today).stale
+    assert marks(_project(m), today)[m.id][0] == "überfällig"
     late_off = CONFIG.model_copy(update={"checks": {"ISEK072": "off"}})
     assert not judge(m, late_off, today).late and judge(m, late_off, today).stale
     both_off = CONFIG.model_copy(update={"checks": {"ISEK072": "off", "ISEK073": "off"}})
