@@ -378,7 +378,7 @@ def init(
     from ..model import FileKind
     from ..publishing.schemas import write_schemas
     from ..writing.atomic import refuse_occupied, write_data, write_text
-    from ..writing.init import init_config, init_files
+    from ..writing.init import init_config, init_files, unreachable
 
     files = init_files(municipality.strip(), ci.value, isekctl)
     refuse_occupied(directory, [*files, *(f"schemas/{kind.schema_file}" for kind in FileKind)])
@@ -391,6 +391,17 @@ def init(
     notice(
         f"angelegt: {directory} ({len(files) + 4} Dateien). Weiter mit: cd {directory} && isekctl validate"
     )
+    requirement = next(
+        line for line in files["requirements.txt"].splitlines() if line.startswith("isekctl")
+    )
+    if unreachable(requirement):
+        notice(
+            f"Achtung: requirements.txt nennt „{requirement}“, eine Platzhalter-Adresse; die CI "
+            "kann isekctl daraus nicht installieren. Mit --isekctl die Quelle angeben, aus der "
+            "Ihre Verwaltung isekctl bezieht, oder die Zeile in requirements.txt und "
+            ".pre-commit-config.yaml ändern.",
+            style="yellow",
+        )
 
 
 @command(app)

@@ -54,6 +54,11 @@ def default_requirement() -> str:
     return f"isekctl=={__version__}"
 
 
+def unreachable(requirement: str) -> bool:
+    """The pin names a placeholder address (a development build has no public home yet)."""
+    return ".invalid/" in requirement or ".example/" in requirement
+
+
 def pinned(requirement: str) -> str:
     """`requirement` if it names exactly one release of isekctl, else a usage error."""
     text = " ".join(requirement.split())

@@ -295,7 +295,10 @@ def test_github_from_init_to_pages(run: Run, sh: Shell, tmp_path: Path) -> None:
 
 def test_init_writes_one_pinned_isekctl_for_ci_and_pre_commit(tmp_path: Path, run: Run) -> None:
     repo = tmp_path / "stadt"
-    assert run("init", repo, "--municipality", MUNICIPALITY, "--ci", "gitlab").exit_code == 0
+    made = run("init", repo, "--municipality", MUNICIPALITY, "--ci", "gitlab")
+    assert made.exit_code == 0
+    # a development build's metadata names a placeholder address: init says so
+    assert "Platzhalter" in made.stderr and "--isekctl" in made.stderr
     lines = (repo / "requirements.txt").read_text(encoding="utf-8").splitlines()
     (requirement,) = [line for line in lines if line and not line.startswith("#")]
     assert re.fullmatch(r"isekctl( @ git\+https://\S+@v|==)\d+\.\d+\.\d+", requirement)
@@ -303,6 +306,9 @@ def test_init_writes_one_pinned_isekctl_for_ci_and_pre_commit(tmp_path: Path, ru
     for hook in hooks["repos"][0]["hooks"]:
         assert hook["language"] == "python"
         assert hook["additional_dependencies"] == [requirement]
+    index = run("init", tmp_path / "index", "--municipality", MUNICIPALITY, "--isekctl",
+                "isekctl==0.1.0")  # fmt: skip
+    assert index.exit_code == 0 and "Platzhalter" not in index.stderr
     own = tmp_path / "eigene"
     mirror = "isekctl @ git+https://gitlab.stadt.example/it/isekctl@v0.1.0"
     assert run("init", own, "--municipality", MUNICIPALITY, "--isekctl", mirror).exit_code == 0
