@@ -59,6 +59,7 @@ UNKNOWN_REF = Rule("ISEK091", "unknown-ref", E, "Die git-Revision ist unbekannt.
                    "Branch/Tag/Commit prüfen; in CI den Zielbranch holen (`fetch-depth: 0`).",
                    switchable=False, stops=True)  # fmt: skip
 
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 CONFIG_FILE: Final = FileKind.CONFIG.place
 SUFFIXES: Final = (".yaml", ".yml")
 
@@ -82,7 +83,8 @@ class Source(Protocol):
 
     def read(self, path: str) -> bytes | Finding: ...
 
-    def stat_key(self, path: str) -> tuple[int, int] | None: ...
+    def stat_key(self, path: str) -> StatKey | None:
+        """(size, mtime_ns, ctime_ns, inode) of a file on disk; None where there is none."""
 
 
 @dataclass
@@ -91,12 +93,14 @@ class Directory:
 
     root: Path
     label: str = ""
+    _base: str = field(init=False, repr=False)
     _real_root: str = field(init=False, repr=False)
     _folders: dict[str, bool] = field(init=False, repr=False, default_factory=dict)
     _links: set[str] = field(init=False, repr=False, default_factory=set)
     _bad_names: set[str] = field(init=False, repr=False, default_factory=set)
 
     def __post_init__(self) -> None:
+        self._base = os.fspath(self.root)
         self._real_root = os.path.realpath(self.root)
         self.label = self.label or str(self.root)
 
@@ -134,7 +138,7 @@ class Directory:
                 Location(path), f"Der Ordner {path} führt aus dem Repository hinaus; er wird nicht gelesen.",
                 "Datenordner müssen echte Ordner im Repository sein, keine symbolischen Links.",
             )  # fmt: skip
-        full = self.root / path
+        full = os.path.join(self._base, path)
         try:
             info = os.lstat(full)
         except OSError as exc:
@@ -148,19 +152,28 @@ class Directory:
                 f"Die Datei ist {what}; sie wird nicht gelesen.",
                 "Datendateien müssen normale Dateien im Repository sein.",
             )
-        if not self._inside(full.parent):
+        if not self._inside(os.path.dirname(full)):
             return NOT_A_FILE.at(Location(path), "Die Datei liegt außerhalb des Repositorys.")
         try:
-            with open(full, "rb") as handle:
-                return handle.read(MAX_BYTES + 1)  # more than the limit: the reader says so
+            # O_NOFOLLOW: a file swapped for a symlink since the lstat above is not followed
+            fd = os.open(full, _READ_FLAGS)
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return NOT_A_FILE.at(
+                        Location(path), "Die Datei ist kein normales File; sie wird nicht gelesen."
+                    )
+                # more than the limit: the reader says so
+                return _read_all(fd, min(info.st_size + 1, MAX_BYTES + 1), MAX_BYTES + 1)
+            finally:
+                os.close(fd)
         except OSError as exc:
             return NOT_A_FILE.at(
                 Location(path), f"Die Datei lässt sich nicht lesen: {exc.strerror}."
             )
 
-    def _inside(self, folder: Path) -> bool:
+    def _inside(self, folder: str | Path) -> bool:
         """The folder resolves to a place inside the root (checked once per folder)."""
-        key = str(folder)
+        key = os.fspath(folder)
         if key not in self._folders:
             real = os.path.realpath(folder)
             self._folders[key] = real == self._real_root or real.startswith(
@@ -168,14 +181,38 @@ class Directory:
             )
         return self._folders[key]
 
-    def stat_key(self, path: str) -> tuple[int, int] | None:
+    def stat_key(self, path: str) -> StatKey | None:
         if path in self._bad_names:
             return None
         try:
-            info = os.lstat(self.root / path)
+            info = os.lstat(os.path.join(self._base, path))
         except OSError:
             return None
-        return (info.st_mtime_ns, info.st_size)
+        return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+_READ_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _read_all(fd: int, first: int, limit: int) -> bytes:
+    """Up to `limit` bytes of an open file; `first` is the size expected (from its stat)."""
+    data = os.read(fd, first)
+    if len(data) < first:
+        return data  # the whole file
+    chunks = [data]
+    size = len(data)
+    while size < limit:
+        chunk = os.read(fd, min(limit - size, 1 << 16))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def bad_name(path: str) -> Finding:
@@ -350,7 +387,7 @@ class GitCommit:
             )
         return data
 
-    def stat_key(self, path: str) -> tuple[int, int] | None:
+    def stat_key(self, path: str) -> StatKey | None:
         del path  # commits are immutable; blob ids are content hashes already
         return None
 
