@@ -48,8 +48,11 @@ CONFIG_INVALID = Rule(
 INVALID_DATA = Rule("ISEK098", "invalid-data", E, "Die Daten enthalten Fehler; der Befehl braucht gültige.",
                     "Die Befunde von isekctl validate beheben.", switchable=False, stops=True)  # fmt: skip
 
-PARALLEL_THRESHOLD: Final = 400  # files; fewer are checked in one process
-FREEZE_THRESHOLD: Final = 1000  # files; from here the loaded data is frozen for the collector
+# Files per worker process at least: a forked process costs milliseconds, a spawned one
+# (Windows, macOS) imports everything again, a third of a second.
+FILES_PER_FORK: Final = 40
+FILES_PER_SPAWN: Final = 600
+FREEZE_OBJECTS: Final = 200_000  # objects made while loading; from here they are frozen
 # How worker processes are started: None picks fork on Linux and the platform's default
 # (spawn) elsewhere; tests and the benchmark set "spawn" to run the Windows/macOS path.
 START_METHOD: str | None = None
@@ -196,22 +199,23 @@ def _process_all(
     lists, strings and numbers of our own child process, cheaper to send and to
     turn back into models than pickled models.
     """
+    import multiprocessing
+
     total = len(tasks)
     done: list[Done | None] = [None] * total
-    workers = min(jobs, total // (PARALLEL_THRESHOLD // 2) or 1)
+    context = multiprocessing.get_context(_start_method())
+    share = FILES_PER_FORK if context.get_start_method() == "fork" else FILES_PER_SPAWN
+    workers = min(jobs, total // share or 1)
     if workers <= 1:
         for i, task in enumerate(tasks):
             done[i] = (*_work(source, task), None)
             if progress and i % 200 == 0:
                 progress(i, total)
         return cast("list[Done]", done)
-    import multiprocessing
-
     from .plain import finding, result
     from .yaml import preload
 
     preload()  # import once here, so forked processes inherit it instead of importing again
-    context = multiprocessing.get_context(_start_method())
     counter = context.Value("q", 0)
     chunk = max(1, min(16, total // (workers * 8)))
     for stream in (sys.stdout, sys.stderr):  # a forked child must not print our buffers again
@@ -299,20 +303,22 @@ def assemble(label: str, results: list[FileResult], config: Config | None) -> Pr
 
 
 @contextlib.contextmanager
-def _collector_paused(large: bool) -> Iterator[None]:
-    """No cyclic garbage collection while a data set is read (and none of it afterwards).
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a data set is read, and none of it afterwards.
 
-    Reading makes millions of objects that all stay alive; each full collection would
-    walk all of them again (a fifth of the time at 20,000 files), and there are no
-    cycles to find. A large data set is then frozen: later collections, while a report
-    is rendered, skip it too.
+    Reading makes millions of objects that all stay alive and hold no cycles; every
+    collection would walk all of them again (a fifth of the time at 20,000 files), and
+    the first one after reading walks everything read. So collection is off while
+    reading, and when much was read it is then frozen: later collections (while a report
+    is rendered) skip it. Small loads (the tests make thousands) are left to the
+    collector, so nothing of theirs is kept for good.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if large:
+        if gc.get_count()[0] > FREEZE_OBJECTS:
             gc.freeze()
         if enabled:
             gc.enable()
@@ -330,7 +336,7 @@ def load(
 ) -> Outcome:
     """Read and check every file of `source`; never raises for bad data."""
     entries = source.entries()
-    with _collector_paused(len(entries) >= FREEZE_THRESHOLD):
+    with _collector_paused():
         return _load(
             source, entries, today or date.today(), use_cache, cache_root, jobs, need_project,
             progress,

@@ -958,10 +958,10 @@ _COMPOSING: bool | None = None  # None: not set up yet
 _BEFORE_PROPERTY: Final = frozenset(" \t\n\r\x85\u2028\u2029\ufeff[{,:?")
 # a `%` at the start of a line (libyaml's line breaks): a directive, or at least unusual
 _DIRECTIVE: Final = re.compile(r"(?:^|[\n\r\x85\u2028\u2029])%")
-# a line whose indentation and compact indicators (`- `, `? `, `: `) reach 400 columns
-_DEEP_LINE: Final = re.compile(r"\n[ \t?:-]{400}")
-_SAFE_FLOW: Final = 200  # flow openers
-_SAFE_LENGTH: Final = 50_000  # characters; also at most 2 nodes per character: < MAX_NODES
+_SAFE_INDENT: Final = 200  # columns of indentation and compact indicators: < 400 levels
+_SAFE_FLOW: Final = 600  # flow openers: < 600 levels
+# a line whose indentation and compact indicators (`- `, `? `, `: `) reach _SAFE_INDENT columns
+_DEEP_LINE: Final = re.compile(rf"\n[ \t?:-]{{{_SAFE_INDENT}}}")
 
 
 def _setup() -> bool:
@@ -1016,28 +1016,31 @@ def _self_test() -> bool:
 
 
 def _bounded(text: str) -> bool:
-    """Whether nesting is surely < ~1,000 levels and nodes < MAX_NODES, by a cheap look.
+    """Whether nesting is surely < ~1,000 levels and nodes <= MAX_NODES, by a cheap look.
 
     The C composer recurses once per level (a few hundred bytes of C stack each, no
-    limit: 50,000 levels crash the process, 4,000 do with a 1 MiB stack) and keeps
-    the whole tree. Texts not bounded here go to the event loops (for big files the
-    tuned `_fast_loop` is within ~15 % of composing anyway). Nesting depth is at most
-    the flow openers plus 2 x (the widest run of indentation and compact `- `/`? `/`: `
-    at a line start + 1): every block level starts further right than its parent,
-    except an indentless sequence, which shares its parent's column.
+    limit: 4,000 levels crash a thread with 1 MiB of stack, Windows' main thread has
+    that much) and keeps the whole tree. Texts not bounded here go to the event loops.
+    Nesting depth is at most the flow openers plus 2 x (the widest run of indentation
+    and compact `- `/`? `/`: ` at a line start + 1): every block level starts further
+    right than its parent, except an indentless sequence, which shares its parent's
+    column. Every node but the first is introduced by one of `: , - ? [ {` (a key by
+    its `:` or, in `{ }`, by `,`, `}` or the brace), at most two nodes each.
     """
     size = len(text)
     if size <= 1000:
         return True  # depth < size, nodes <= 2 x size
-    if size > _SAFE_LENGTH:
-        return False
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return False  # old Mac line breaks: lines the checks below do not see
     if "\u2028" in text or "\u2029" in text or "\x85" in text or "\ufeff" in text:
         return False  # other line breaks; a BOM at a line start, which libyaml skips
-    if text.count("[") + text.count("{") > _SAFE_FLOW:
+    flows = text.count("[") + text.count("{")
+    if flows > _SAFE_FLOW:
         return False
-    if text[:400].lstrip(" \t?:-") == "":
+    indicators = flows + text.count(":") + text.count(",") + text.count("-") + text.count("?")
+    if 2 * indicators + 1 > MAX_NODES:
+        return False  # maybe over the item limit: the event loop counts without a tree
+    if text[:_SAFE_INDENT].lstrip(" \t?:-") == "":
         return False  # the first line is that deep
     return _DEEP_LINE.search(text) is None
 
