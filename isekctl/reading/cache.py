@@ -163,12 +163,14 @@ class Cache:
     def known_digest(self, path: str, key: StatKey | None) -> str | None:
         """The digest of `path` when its stat entry matches and can be trusted, else None."""
         entry = self.stats.get(path)
-        if key is None or not isinstance(entry, list) or len(entry) != 6:
+        if key is None or entry.__class__ is not list or len(entry) != 6:
             return None
         size, mtime, ctime, inode, seen, known = entry
-        if (size, mtime, ctime, inode) != key or not isinstance(known, str):
+        if size != key[0] or mtime != key[1] or ctime != key[2] or inode != key[3]:
             return None
-        if not isinstance(seen, int) or max(mtime, ctime) >= seen - RACY_NS:
+        if known.__class__ is not str or seen.__class__ is not int:
+            return None
+        if mtime >= seen - RACY_NS or ctime >= seen - RACY_NS:
             return None  # the file may have changed within the tick it was read in
         return known
 

@@ -69,8 +69,7 @@ CONFIG_FILE: Final = FileKind.CONFIG.place
 SUFFIXES: Final = (".yaml", ".yml")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One data file of a source: its kind and its POSIX path relative to the root."""
 
     kind: FileKind
@@ -98,14 +97,14 @@ class Directory:
 
     root: Path
     label: str = ""
-    _base: str = field(init=False, repr=False)
+    _prefix: str = field(init=False, repr=False)  # the root and a separator
     _real_root: str = field(init=False, repr=False)
     _folders: dict[str, bool] = field(init=False, repr=False, default_factory=dict)
     _links: set[str] = field(init=False, repr=False, default_factory=set)
     _bad_names: set[str] = field(init=False, repr=False, default_factory=set)
 
     def __post_init__(self) -> None:
-        self._base = os.fspath(self.root)
+        self._prefix = os.path.join(os.fspath(self.root), "")
         self._real_root = os.path.realpath(self.root)
         self.label = self.label or str(self.root)
 
@@ -128,11 +127,12 @@ class Directory:
                     )
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            for name in names:
-                if needs_escaping(name):  # listed under a printable name; never read
-                    name = escaped(name)
-                    self._bad_names.add(f"{folder}/{name}")
-                found.append(Entry(kind, f"{folder}/{name}"))
+            if needs_escaping("".join(names)):  # one look for all names: the usual case
+                for i, name in enumerate(names):
+                    if needs_escaping(name):  # listed under a printable name; never read
+                        names[i] = escaped(name)
+                        self._bad_names.add(f"{folder}/{names[i]}")
+            found.extend([Entry(kind, f"{folder}/{name}") for name in names])
         return found
 
     def read(self, path: str) -> bytes | Finding:
@@ -143,7 +143,7 @@ class Directory:
                 Location(path), f"Der Ordner {path} führt aus dem Repository hinaus; er wird nicht gelesen.",
                 "Datenordner müssen echte Ordner im Repository sein, keine symbolischen Links.",
             )  # fmt: skip
-        full = os.path.join(self._base, path)
+        full = self._prefix + path
         try:
             info = os.lstat(full)
         except OSError as exc:
@@ -190,7 +190,7 @@ class Directory:
         if path in self._bad_names:
             return None
         try:
-            info = os.lstat(os.path.join(self._base, path))
+            info = os.lstat(self._prefix + path)
         except OSError:
             return None
         return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
