@@ -123,3 +123,19 @@ def parse_date(text: str) -> date:
 
 def format_date(day: date) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+def months_between(earlier: date, later: date) -> int:
+    """Whole months from `earlier` to `later` (negative when `later` comes first)."""
+    return (
+        (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+    )
+
+
+def months_german(months: int) -> str:
+    """A span in words: '1 Monat', '2 Jahre', '4 Jahre und 11 Monate'."""
+    years, rest = divmod(max(months, 0), 12)
+    parts = [f"{years} {'Jahr' if years == 1 else 'Jahre'}"] if years else []
+    if rest or not years:
+        parts.append(f"{rest} {'Monat' if rest == 1 else 'Monate'}")
+    return " und ".join(parts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Final, Literal, NamedTuple
@@ -257,7 +258,9 @@ Date = Annotated[
 
 # Which of an item's values are illustrative assumptions rather than taken from a source
 # (`assumptions: [sdgs, contributes_to]`): the reports mark those values as such.
-ConfigField = Literal["municipality", "product_areas", "departments", "themes", "open_data"]
+ConfigField = Literal[
+    "municipality", "product_areas", "departments", "department_areas", "themes", "open_data"
+]
 IndicatorField = Literal[
     "name",
     "unit",
@@ -446,6 +449,30 @@ class Config(Model):
             )
         return None
 
+    def product_area_of_product(self, product: str | None) -> str | None:
+        """The configured product area a Produkt number of the Produktrahmen belongs to.
+
+        The number's leading segments (split at `.`), read with and without the dots,
+        are tried longest first against the configured keys (`product_area_key`, so "1"
+        also finds "01"): `1.1.1.01` (Schleswig-Holstein) tries "1.1.1.01", "11101",
+        "1.1.1", "111", "1.1", "11", "1"; `11.01.02` (NRW) tries … "11.01", "1101", "11";
+        `51.10.01` finds a key "51.10". A number without dots (`11101`) belongs to the
+        longest configured key it begins with, written exactly so.
+        """
+        if not product or not self.product_areas:
+            return None
+        text = product.strip()
+        segments = text.split(".")
+        if len(segments) > 1 and all(segments):
+            for end in range(len(segments), 0, -1):
+                for candidate in (".".join(segments[:end]), "".join(segments[:end])):
+                    found = self.product_area_key(candidate)
+                    if found is not None:
+                        return found
+            return None
+        starts = [k for k in self.product_areas if text.startswith(k)]
+        return max(starts, key=len) if starts else None
+
 
 # --- goals -------------------------------------------------------------------------------
 
@@ -566,6 +593,60 @@ class Measure(Model):
     themes: list[Key] = []
     reports: list[StatusReport] = []
     assumptions: list[MeasureField] = []
+
+
+AreaSource = Literal["measure", "product", "department", "goal", ""]
+
+
+def goal_area(lookup: Callable[[str], Goal | None], goal_id: str) -> str | None:
+    """A goal's product area: its own, else that of the nearest goal above it with one
+    (an operative goal below a Produktbereichsziel belongs to that area)."""
+    seen: set[str] = set()
+    goal = lookup(goal_id)
+    while goal is not None and goal.id not in seen:  # a parent cycle is reported elsewhere
+        if goal.product_area is not None:
+            return goal.product_area
+        seen.add(goal.id)
+        goal = lookup(goal.parent) if goal.parent else None
+    return None
+
+
+def measure_area(
+    config: Config, measure: Measure, goal_area: Callable[[str], str | None]
+) -> tuple[str | None, AreaSource]:
+    """The product area a measure belongs to in the budget, and where that comes from.
+
+    Its own `product_area`, else the area of its Produkt (`Config.product_area_of_product`),
+    else its department's (`department_areas` in isek.yaml), else the area of the first
+    of its goals that has one (`goal_area` gives it by id, e.g. with `model.goal_area`).
+    """
+    if measure.product_area is not None:
+        return config.product_area_key(measure.product_area) or measure.product_area, "measure"
+    found = config.product_area_of_product(measure.product)
+    if found is not None:
+        return found, "product"
+    mapped = config.department_areas.get(measure.department)
+    if mapped is not None:
+        return config.product_area_key(mapped) or mapped, "department"
+    for goal_id in measure.goals:
+        area = goal_area(goal_id)
+        if area is not None:
+            return config.product_area_key(area) or area, "goal"
+    return None, ""
+
+
+def budget_name(years: list[int]) -> str:
+    """'Haushalt 2026', 'Doppelhaushalt 2025/2026', 'Haushalte 2025–2027' – what the years are."""
+    ordered = sorted(set(years))
+    if not ordered:
+        return ""
+    if len(ordered) == 1:
+        return f"Haushalt {ordered[0]}"
+    if len(ordered) == 2 and ordered[1] == ordered[0] + 1:
+        return f"Doppelhaushalt {ordered[0]}/{ordered[1]}"
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"Haushalte {ordered[0]}–{ordered[-1]}"
+    return "Haushaltsjahre " + ", ".join(str(y) for y in ordered)
 
 
 # --- revisions ---------------------------------------------------------------------------

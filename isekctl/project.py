@@ -9,13 +9,23 @@ never pay for them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
 from .findings import Finding, Location
-from .model import Config, FileKind, Goal, Measure, Model, Revision
+from .model import (
+    AreaSource,
+    Config,
+    FileKind,
+    Goal,
+    Measure,
+    Model,
+    Revision,
+    goal_area,
+    measure_area,
+)
 
 T = TypeVar("T")
 
@@ -120,11 +130,14 @@ class Project:
             return None
         return max(decided, key=lambda r: (r.decided_on or date.min, r.id))
 
-    def served_goals(self) -> set[str]:
-        """Goals served by a measure directly or through a goal below or contributing to them."""
+    def served_goals(self, also: Iterable[Goal] = ()) -> set[str]:
+        """Goals served by a measure directly or through a goal below or contributing to them.
+
+        A goal served through its sub-goals counts as served at every level above. The
+        links are those of the working goals, and of `also` (e.g. a decided revision's goals).
+        """
         links: dict[str, list[str]] = defaultdict(list)
-        for item in self.goals:
-            goal = item.model
+        for goal in [item.model for item in self.goals] + list(also):
             links[goal.id].extend(([goal.parent] if goal.parent else []) + goal.contributes_to)
         served: set[str] = set()
         stack = [goal for m in self.measures for goal in m.model.goals]
@@ -134,3 +147,8 @@ class Project:
                 served.add(goal_id)
                 stack.extend(links.get(goal_id, ()))
         return served
+
+    def measure_area(self, measure: Measure) -> tuple[str | None, AreaSource]:
+        """The product area of a measure (see `model.measure_area`), by the working goals."""
+        goals = {goal_id: item.model for goal_id, item in self.goal_index().items()}
+        return measure_area(self.config, measure, lambda g: goal_area(goals.get, g))

@@ -3,8 +3,8 @@ and which known word a misspelt one probably meant."""
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates
@@ -64,26 +64,135 @@ def escaped(name: str) -> str:
     return _UNSHOWABLE.sub(_escape, name)
 
 
-def closest(value: str, options: list[str]) -> str | None:
-    """The option `value` was probably meant to be (umlauts and case forgiven)."""
-    close = difflib.get_close_matches(without_umlauts(value), options, n=1, cutoff=0.6)
-    if not close:
-        close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
-    return close[0] if close else None
+# --- which known word a misspelt one meant ----------------------------------------------
+#
+# A suggestion is only worth making when it is likely right: a clerk who follows
+# "Meinten Sie `FD 53`?" for `FD 63` files the measure under the wrong department. So,
+# in this order: the same word in other case, umlauts (ä = ae) or separators
+# (`PB1-Digitalisierung`, `verzögert`, `fd32`); an option whose *name* was written
+# instead of its id (`Ordnung und Sicherheit` for `FD 32`); a spelling mistake that is
+# small against the length of the word, names the same numbers and fits one option
+# only. Otherwise no guess: the hint lists the allowed values with their names.
+
+_SEPARATORS: Final = re.compile(r"[\s_.\-–]+")
+_NUMBERS: Final = re.compile(r"\d+")
 
 
-def did_you_mean(value: str, options: list[str]) -> str | None:
-    """A "Meinten Sie …?" for a near miss; the full list (in the given order) when short."""
-    if not options:
+def fold(text: str) -> str:
+    """Case and umlauts forgiven, blanks collapsed: 'Bürger  Portal' -> 'buerger portal'."""
+    return " ".join(without_umlauts(text).casefold().split())
+
+
+def _key(text: str) -> str:
+    """A word as compared for suggestions: folded, without blanks, dashes, dots, underscores."""
+    return _SEPARATORS.sub("", without_umlauts(text).casefold())
+
+
+def alike(a: str, b: str) -> bool:
+    """The same word in other case, umlauts or separators, with the same numbers:
+    `PB1-Digitalisierung` and `PB1-DIGITALISIERUNG`, `fd32` and `FD 32`."""
+    return _key(a) == _key(b) and _NUMBERS.findall(a) == _NUMBERS.findall(b)
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap of neighbours) that turn `a` into `b`."""
+    if a == b:
+        return 0
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _tolerance(length: int) -> int:
+    """Spelling mistakes forgiven in a word of this length: none in short ids like `FD 53`."""
+    return 0 if length < 4 else 1 if length < 9 else 2
+
+
+def _only(found: list[str]) -> str | None:
+    return found[0] if len(set(found)) == 1 else None
+
+
+def closest(
+    value: str, options: Iterable[str], names: Mapping[str, str] | None = None
+) -> str | None:
+    """The option `value` was very likely meant to be, or None when that is not clear.
+
+    `names` (option -> what people call it) lets a name stand for its id.
+    """
+    options = list(dict.fromkeys(options))
+    if not options or not value.strip():
         return None
-    found = closest(value, options)
-    if found:
-        return f"Meinten Sie `{found}`?"
-    if len(options) > 12:
-        return None
-    return "Erlaubt sind: " + ", ".join(f"`{o}`" for o in options) + "."
+    if found := _only([o for o in options if alike(value, o)]):
+        return found
+    if names and (
+        found := _only([o for o in options if names.get(o) and fold(names[o]) == fold(value)])
+    ):
+        return found
+    key, numbers = _key(value), _NUMBERS.findall(value)
+    best: list[str] = []
+    best_distance = 0
+    for option in options:
+        other = _key(option)
+        if _NUMBERS.findall(option) != numbers:
+            continue  # another number is another thing: FD 63 is not FD 53
+        distance = _distance(key, other)
+        if distance > _tolerance(min(len(key), len(other))):
+            continue
+        if not best or distance < best_distance:
+            best, best_distance = [option], distance
+        elif distance == best_distance:
+            best.append(option)
+    return _only(best)
 
 
-def suggest(value: str, options: list[str]) -> str | None:
-    """`did_you_mean` over options in alphabetical order."""
-    return did_you_mean(value, sorted(options))
+def _shown(option: str, names: Mapping[str, str] | None) -> str:
+    name = (names or {}).get(option, "")
+    return f"`{option}` ({name})" if name and fold(name) != fold(option) else f"`{option}`"
+
+
+def did_you_mean(
+    value: str,
+    options: Iterable[str] | Mapping[str, str],
+    *,
+    advice: str | None = None,
+    limit: int = 12,
+) -> str | None:
+    """A hint for an unknown `value`: "Meinten Sie …?" when that is very likely right, else
+    the allowed values (in the given order, with their names when `options` maps ids to
+    names; only up to `limit` of them), followed by `advice` (how to add one, where to
+    look them up).
+    """
+    names = options if isinstance(options, Mapping) else None
+    listed = list(options)
+    found = closest(value, listed, names)
+    if found is not None:
+        return f"Meinten Sie {_shown(found, names)}?"
+    parts = []
+    if listed and len(listed) <= limit:
+        parts.append("Erlaubt sind: " + ", ".join(_shown(o, names) for o in listed) + ".")
+    if advice:
+        parts.append(advice)
+    return " ".join(parts) or None
+
+
+def suggest(
+    value: str,
+    options: Iterable[str] | Mapping[str, str],
+    *,
+    advice: str | None = None,
+    limit: int = 12,
+) -> str | None:
+    """`did_you_mean` over the options in alphabetical order."""
+    if isinstance(options, Mapping):
+        ordered: Iterable[str] | Mapping[str, str] = {o: options[o] for o in sorted(options)}
+    else:
+        ordered = sorted(options)
+    return did_you_mean(value, ordered, advice=advice, limit=limit)

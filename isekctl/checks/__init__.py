@@ -14,7 +14,7 @@ from typing import Any
 from ..findings import Finding, Severity, catalogue
 from ..model import Config, FileKind
 from ..project import Positions, Project
-from . import config, coverage, files, goals, identity, measures, text, vocabulary
+from . import config, coverage, files, goals, identity, measures, schedule, text, vocabulary
 from .registry import FILE_CHECKS, PROJECT_CHECKS, Context, FileInput
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "identity",
     "measures",
     "project_findings",
+    "schedule",
     "text",
     "vocabulary",
 ]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..findings import E, Finding, Rule, catalogue
 from ..model import LICENSES, license_of
-from ..text import suggest
+from ..text import did_you_mean
 from .registry import Context, project_check
 from .vocabulary import resolution_matcher
 
@@ -66,7 +66,7 @@ def check_config(ctx: Context) -> Iterator[Finding]:
             yield CONFIG.at(
                 item.at("done_statuses", i),
                 f"`{done}` steht nicht in `statuses`.",
-                suggest(done, list(statuses)),
+                did_you_mean(done, config.status_ids()),
             )
     if config.done_statuses is None and not config.done():
         yield CONFIG.at(
@@ -88,8 +88,7 @@ def check_open_data(ctx: Context) -> Iterator[Finding]:
             item.at("open_data", "license"),
             f"Die Lizenz `{opendata.license}` kennt das Lizenzvokabular von dcat-ap.de nicht; "
             "ein Datenportal lehnt den Export ab.",
-            suggest(opendata.license, list(LICENSES))
-            or "Bekannt sind: " + ", ".join(LICENSES) + ".",
+            did_you_mean(opendata.license, {key: item.name for key, item in LICENSES.items()}),
         )
     if opendata.base_url is not None and (
         not opendata.base_url.startswith(("https://", "http://"))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from ..findings import E, Finding, Rule
 from ..model import Goal
 from ..project import Item
-from ..text import suggest
+from ..text import did_you_mean, suggest
 from .registry import Context, project_check
 
 UNKNOWN_GOAL_LINK = Rule(
@@ -52,6 +52,9 @@ UNKNOWN_LEVEL = Rule("ISEK033", "unknown-level", E, "Die Zielebene ist in isek.y
                      "Ebene aus `isek.yaml` `levels` verwenden.")  # fmt: skip
 
 
+GOAL_LIST = "Alle Ziele mit ihrer ID zeigt `isekctl tree`."
+
+
 def goal_systems(ctx: Context) -> Iterator[tuple[list[Item[Goal]], set[str]]]:
     """Each goal system of the project with the ids its `replaces` may name."""
     revisions = ctx.project.revisions
@@ -78,7 +81,8 @@ def _structure(
 ) -> Iterator[Finding]:
     config = ctx.config
     index = {item.model.id: item for item in goals}
-    level_ids = [level.id for level in config.levels]
+    levels = {level.id: level.name for level in config.levels}
+    titles = {item.model.id: item.model.title for item in goals}
     for item in goals:
         goal = item.model
         level = config.level(goal.level)
@@ -86,7 +90,11 @@ def _structure(
             yield UNKNOWN_LEVEL.at(
                 item.at("level"),
                 f"Die Ebene `{goal.level}` ist in isek.yaml nicht konfiguriert.",
-                suggest(goal.level, level_ids),
+                did_you_mean(
+                    goal.level,
+                    levels,
+                    advice="Eine neue Ebene in isek.yaml unter `levels:` eintragen.",
+                ),
             )
         elif level.requires_product_area and goal.product_area is None:
             yield PRODUCT_AREA_REQUIRED.at(
@@ -100,7 +108,7 @@ def _structure(
                 yield UNKNOWN_GOAL_LINK.at(
                     item.at("parent"),
                     f"Das übergeordnete Ziel `{goal.parent}` gibt es nicht.",
-                    suggest(goal.parent, list(index)),
+                    suggest(goal.parent, titles, advice=GOAL_LIST),
                 )
             elif config.level_rank(parent.model.level) >= config.level_rank(goal.level) >= 0:
                 yield PARENT_LEVEL.at(
@@ -114,7 +122,7 @@ def _structure(
                 yield UNKNOWN_GOAL_LINK.at(
                     item.at("contributes_to", i),
                     f"Das Ziel `{target}` gibt es nicht.",
-                    suggest(target, list(index)),
+                    suggest(target, titles, advice=GOAL_LIST),
                 )
         for i, replaced in enumerate(goal.replaces):
             if replaced not in known_replaced:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import E, Finding, Rule, W
+from ..model import budget_name
 from ..text import suggest
+from .goals import GOAL_LIST
 from .registry import Context, project_check
 
 UNKNOWN_GOAL = Rule(
@@ -26,7 +28,7 @@ BUDGET_YEAR = Rule(
     "ISEK055",
     "budget-year",
     W,
-    "Ein Haushaltsjahr liegt hinter der Finanzplanung der Revision.",
+    "Ein Haushaltsjahr liegt hinter der Finanzplanung des Beschlussstands.",
     "Ansatz in die nächste Fortschreibung verschieben oder Jahre der Revision prüfen.",
 )
 REPORT_STATUS = Rule("ISEK071", "report-status", W, "Der Status des letzten Statusberichts weicht ab.",
@@ -36,13 +38,14 @@ REPORT_STATUS = Rule("ISEK071", "report-status", W, "Der Status des letzten Stat
 @project_check(UNKNOWN_GOAL)
 def check_goal_links(ctx: Context) -> Iterator[Finding]:
     goals = ctx.project.goal_index()
+    titles = {goal_id: goal.model.title for goal_id, goal in goals.items()}
     for item in ctx.project.measures:
         for i, goal in enumerate(item.model.goals):
             if goal not in goals:
                 yield UNKNOWN_GOAL.at(
                     item.at("goals", i),
                     f"Das Ziel `{goal}` gibt es nicht.",
-                    suggest(goal, list(goals)),
+                    suggest(goal, titles, advice=GOAL_LIST),
                 )
 
 
@@ -72,14 +75,16 @@ def check_budget_years(ctx: Context) -> Iterator[Finding]:
     current = ctx.project.current_revision()
     if current is None or not current.budget_years:
         return
-    years = "/".join(str(y) for y in sorted(current.budget_years))
-    last = max(current.budget_years) + ctx.project.config.planning_horizon
+    horizon = ctx.project.config.planning_horizon
+    last = max(current.budget_years) + horizon
+    plan = f"Finanzplanung bis {last}" if horizon else "ohne Finanzplanung"
+    where = f"{budget_name(current.budget_years)}, {plan}"
     for item in ctx.project.measures:
         for i, line in enumerate(item.model.budget):
             if line.year > last:
                 yield BUDGET_YEAR.at(
                     item.at("budget", i, "year"),
-                    f"Das Haushaltsjahr {line.year} liegt hinter der Finanzplanung der Revision "
-                    f"{current.id} (Doppelhaushalt {years}, Finanzplanung bis {last}).",
+                    f"Das Haushaltsjahr {line.year} liegt hinter der Finanzplanung des "
+                    f"Beschlussstands {current.id} ({where}).",
                     "Ansätze späterer Jahre gehören in die nächste Fortschreibung.",
                 )

@@ -8,7 +8,7 @@ from typing import Any
 from ..findings import E, Finding, Rule
 from ..model import Config
 from ..project import Item
-from ..text import suggest
+from ..text import did_you_mean
 from .goals import goal_systems
 from .registry import Context, project_check
 
@@ -70,16 +70,23 @@ def resolution_matcher(config: Config) -> Callable[[str], bool] | None:
     return matches
 
 
+def statuses_named(config: Config) -> dict[str, str]:
+    """The status vocabulary in its configured order, each id with its display name."""
+    return {status: config.status_name(status) for status in config.status_ids()}
+
+
 def _themes(config: Config, themes: list[str], item: Item[Any]) -> Iterator[Finding]:
-    known = list(config.themes.items) if config.themes else []
+    known = config.themes.items if config.themes else {}
     for i, theme in enumerate(themes):
         if theme not in known:
             yield UNKNOWN_THEME.at(
                 item.at("themes", i),
                 f"Das Thema `{theme}` ist in isek.yaml nicht konfiguriert.",
-                suggest(theme, known)
-                if known
-                else "In isek.yaml unter `themes: items:` eintragen.",
+                did_you_mean(
+                    theme,
+                    known,
+                    advice="Ein neues Thema in isek.yaml unter `themes: items:` eintragen.",
+                ),
             )
 
 
@@ -93,35 +100,87 @@ def check_goal_vocabulary(ctx: Context) -> Iterator[Finding]:
                 yield UNKNOWN_PRODUCT_AREA.at(
                     item.at("product_area"),
                     f"Den Produktbereich `{goal.product_area}` gibt es in isek.yaml nicht.",
-                    suggest(goal.product_area, list(config.product_areas)),
+                    did_you_mean(
+                        goal.product_area,
+                        config.product_areas,
+                        advice="Einen neuen Produktbereich in isek.yaml unter `product_areas:` eintragen.",
+                    ),
                 )
             yield from _themes(config, goal.themes, item)
 
 
-@project_check(UNKNOWN_THEME, UNKNOWN_DEPARTMENT, UNKNOWN_STATUS)
+@project_check(UNKNOWN_PRODUCT_AREA, UNKNOWN_DEPARTMENT)
+def check_department_areas(ctx: Context) -> Iterator[Finding]:
+    """`department_areas` in isek.yaml maps known departments to known product areas."""
+    item = ctx.project.config_item
+    if item is None:
+        return
+    config = ctx.config
+    for department, area in config.department_areas.items():
+        if config.departments is not None and department not in config.departments:
+            yield UNKNOWN_DEPARTMENT.at(
+                item.at("department_areas", department, key=True),
+                f"Den Fachdienst `{department}` gibt es in isek.yaml nicht.",
+                did_you_mean(
+                    department,
+                    config.departments,
+                    advice="Einen neuen Fachdienst in isek.yaml unter `departments:` eintragen.",
+                ),
+            )
+        if config.product_area_key(area) is None:
+            yield UNKNOWN_PRODUCT_AREA.at(
+                item.at("department_areas", department),
+                f"Den Produktbereich `{area}` gibt es in isek.yaml nicht.",
+                did_you_mean(
+                    area,
+                    config.product_areas,
+                    advice="Einen neuen Produktbereich in isek.yaml unter `product_areas:` eintragen.",
+                ),
+            )
+
+
+@project_check(UNKNOWN_THEME, UNKNOWN_DEPARTMENT, UNKNOWN_STATUS, UNKNOWN_PRODUCT_AREA)
 def check_measure_vocabulary(ctx: Context) -> Iterator[Finding]:
     config = ctx.config
-    statuses = config.status_ids()
+    statuses = statuses_named(config)
+    new_status = "Einen neuen Status in isek.yaml unter `statuses:` eintragen."
     for item in ctx.project.measures:
         measure = item.model
+        if (
+            measure.product_area is not None
+            and config.product_area_key(measure.product_area) is None
+        ):
+            yield UNKNOWN_PRODUCT_AREA.at(
+                item.at("product_area"),
+                f"Den Produktbereich `{measure.product_area}` gibt es in isek.yaml nicht.",
+                did_you_mean(
+                    measure.product_area,
+                    config.product_areas,
+                    advice="Einen neuen Produktbereich in isek.yaml unter `product_areas:` eintragen.",
+                ),
+            )
         if config.departments is not None and measure.department not in config.departments:
             yield UNKNOWN_DEPARTMENT.at(
                 item.at("department"),
                 f"Den Fachdienst `{measure.department}` gibt es in isek.yaml nicht.",
-                suggest(measure.department, list(config.departments)),
+                did_you_mean(
+                    measure.department,
+                    config.departments,
+                    advice="Einen neuen Fachdienst in isek.yaml unter `departments:` eintragen.",
+                ),
             )
         if measure.status not in statuses:
             yield UNKNOWN_STATUS.at(
                 item.at("status"),
                 f"Den Status `{measure.status}` gibt es nicht.",
-                suggest(measure.status, statuses),
+                did_you_mean(measure.status, statuses, advice=new_status),
             )
         for i, report in enumerate(measure.reports):
             if report.status not in statuses:
                 yield UNKNOWN_STATUS.at(
                     item.at("reports", i, "status"),
                     f"Den Status `{report.status}` gibt es nicht.",
-                    suggest(report.status, statuses),
+                    did_you_mean(report.status, statuses, advice=new_status),
                 )
         yield from _themes(config, measure.themes, item)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,6 @@ from .common import (
     Repo,
     app,
     command,
-    console_for,
     load_findings,
     load_outcome,
     notice,
@@ -21,9 +20,6 @@ from .common import (
     print_findings,
     print_stop,
 )
-
-if TYPE_CHECKING:
-    from ..findings import Finding
 
 
 @command(app)
@@ -59,7 +55,10 @@ def fmt(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Dateien oder Ordner (Standard: alle Datendateien).", show_default=False
+            metavar="PFADE",
+            help="Datendateien oder Ordner (Standard: alle Datendateien). Andere Dateien "
+            "werden nicht angefasst.",
+            show_default=False,
         ),
     ] = None,
     check: Annotated[
@@ -70,72 +69,56 @@ def fmt(
     ] = False,
     repo: Repo = None,
 ) -> None:
-    """Dateien einheitlich formatieren; Kommentare und Inhalt bleiben erhalten."""
-    from ..reading.pipeline import default_jobs
-    from ..reading.sources import SUFFIXES
-    from ..writing.atomic import replace_if_unchanged
-    from ..writing.fmt import format_many
+    """Datendateien einheitlich formatieren; Kommentare und Inhalt bleiben erhalten."""
+    from ..writing.atomic import clean_leftovers, replace_data
+    from ..writing.fmt import format_files, select
+    from ..writing.known import Known
 
     source, _ = open_repo(repo, writing=not check)
     root = source.root
-    if paths:
-        files = sorted(
-            {
-                f
-                for p in paths
-                for f in ([p] if p.is_file() else [q for q in p.rglob("*") if q.suffix in SUFFIXES])
-            }
-        )
-    else:
-        files = [root / entry.path for entry in source.entries()]
-    console = console_for(stderr=True)
-    changed = problems = 0
-    readable: list[tuple[Path, str, bytes]] = []
-    for path in files:
-        shown = _shown(path, root)
-        raw = source.read(shown) if not paths else _read_any(path)
+    entries = [entry.path for entry in source.entries()]
+    files, refused = select(root, entries, paths) if paths else (entries, [])
+    for problem in refused:
+        print_stop(problem)
+    if not check:
+        for folder in {str(Path(name).parent) for name in files}:
+            clean_leftovers(root / folder)
+    readable: list[tuple[str, bytes]] = []
+    problems = len(refused)
+    for name in files:
+        raw = source.read(name)
         if isinstance(raw, bytes):
-            readable.append((path, shown, raw))
+            readable.append((name, raw))
         else:
             print_stop(raw)
             problems += 1
-    results = format_many([(shown, raw) for _, shown, raw in readable], default_jobs())
-    for (path, shown, raw), result in zip(readable, results, strict=True):
+    results = format_files(readable, None, Known.open(root))
+    changed = 0
+    for result in results:
         if result.problem is not None:
             print_stop(result.problem)
             problems += 1
-        elif result.changed:
-            changed += 1
+        elif result.changed and result.output is not None:
             if check:
-                typer.echo(f"würde geändert: {shown}")
-            elif result.output is not None and replace_if_unchanged(path, raw, result.output):
-                notice(f"formatiert: {shown}")
+                changed += 1
+                typer.echo(f"würde geändert: {result.path}")
+            elif replace_data(root, result.path, result.original, result.output):
+                changed += 1
+                notice(f"formatiert: {result.path}")
             else:
-                console.print(
-                    f"{shown}: während des Formatierens geändert – unverändert gelassen.",
-                    markup=False,
+                typer.echo(
+                    f"{result.path}: während des Formatierens geändert – unverändert gelassen.",
+                    err=True,
                 )
                 problems += 1
+    total = len(files) + len(refused)
     verb = "würden geändert" if check else "formatiert"
-    console.print(
-        f"{changed} von {len(files)} Dateien {verb}"
-        + (f", {problems} mit Problemen." if problems else "."),
-        markup=False,
+    typer.echo(
+        f"{changed} von {total} Dateien {verb}"
+        + (f", {problems} nicht formatiert (siehe oben)." if problems else "."),
+        err=True,
     )
     raise typer.Exit(1 if problems or (check and changed) else 0)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _read_any(path: Path) -> bytes | Finding:
-    from ..reading.sources import Directory
-
-    return Directory(path.parent).read(path.name)
 
 
 @command(app)

@@ -172,7 +172,7 @@ def revision_freeze(
 ) -> None:
     """Ziele und Maßnahmen als Beschlussstand oder Entwurf einfrieren (data/revisions/ID.yaml)."""
     from ..reading.pipeline import load
-    from ..writing.atomic import write_text
+    from ..writing.atomic import write_data
     from ..writing.freeze import freeze, target
 
     source, _ = open_repo(repo, writing=True)
@@ -188,7 +188,8 @@ def revision_freeze(
         goals_only=goals_only,
     )  # fmt: skip
     path = target(source.root, revision_id)
-    write_text(path, text, overwrite=force)
+    relative = path.relative_to(source.root).as_posix()
+    write_data(source.root, relative, text.encode("utf-8"), overwrite=force, force=True)
     goals = f"{len(project.goals)} {'Ziel' if len(project.goals) == 1 else 'Ziele'}"
     count = len(project.measures)
     measures = "" if goals_only else f", {count} {'Maßnahme' if count == 1 else 'Maßnahmen'}"

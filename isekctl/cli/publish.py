@@ -33,6 +33,7 @@ class ReportKind(StrEnum):
     stadtentwicklungsbericht = "stadtentwicklungsbericht"
     haushaltsbericht = "haushaltsbericht"
     massnahmenliste = "massnahmenliste"
+    nachhaltigkeitsbericht = "nachhaltigkeitsbericht"
     all = "all"
 
 
@@ -96,7 +97,7 @@ def report(
     repo: Repo = None,
     no_cache: NoCache = False,
 ) -> None:
-    """Berichte schreiben: Zielsystem, Stadtentwicklungs-, Haushaltsbericht, Maßnahmenliste."""
+    """Berichte schreiben: Zielsystem, Stadtentwicklungs-, Haushalts-, Nachhaltigkeitsbericht, Maßnahmenliste."""
     from ..publishing.reports import KINDS, report_text
     from ..writing.atomic import write_text
 

@@ -17,12 +17,15 @@ measures (a revision frozen with `--goals-only`) compares goals only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
 
+from ..dates import PartialDate
 from ..model import BudgetLine, Goal, Indicator, Measure, StatusReport
 from .words import Segment, normalize, same_text, similarity, tokens, word_diff
 
@@ -87,6 +90,8 @@ class FieldChange:
     words: tuple[Segment, ...] = ()
     added: tuple[Any, ...] = ()
     removed: tuple[Any, ...] = ()
+    # a status that turned done after the planned end: (planned end, day reported done)
+    late: tuple[PartialDate, date] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +130,7 @@ class Side:
     source: str = ""
     kind: SideKind = "working"
     short: str = ""  # the side as the subject of a sentence: "der Beschlussstand 2020"
+    done: tuple[str, ...] = ()  # the statuses that mean done (isek.yaml)
 
 
 @dataclass(slots=True)
@@ -161,7 +167,7 @@ def compare(old: Side, new: Side) -> DiffResult:
     changes = list(_goal_changes(old.goals, new.goals))
     if old.measures is not None and new.measures is not None:
         result.compared_measures = True
-        changes.extend(_measure_changes(old.measures, new.measures))
+        changes.extend(_measure_changes(old.measures, new.measures, new.done or old.done))
     measure_ids = [m.id for m in new.measures or ()] + sorted(m.id for m in old.measures or ())
     measure_order = {m: i for i, m in reversed(list(enumerate(measure_ids)))}
 
@@ -356,7 +362,9 @@ def _indicator_fields(old: Indicator, new: Indicator) -> Iterator[FieldChange]:
 # --- measures ----------------------------------------------------------------------------
 
 
-def _measure_changes(old: Iterable[Measure], new: Iterable[Measure]) -> Iterator[Change]:
+def _measure_changes(
+    old: Iterable[Measure], new: Iterable[Measure], done: tuple[str, ...] = ()
+) -> Iterator[Change]:
     before = {m.id: m for m in reversed(list(old))}
     after = {m.id: m for m in reversed(list(new))}
     for measure_id, measure in after.items():
@@ -369,10 +377,27 @@ def _measure_changes(old: Iterable[Measure], new: Iterable[Measure]) -> Iterator
             yield Change("measure", "removed", measure.id, measure.title, fields)
     for measure_id, measure in after.items():
         if measure_id in before:
-            yield from _measure_field_changes(before[measure_id], measure)
+            yield from _measure_field_changes(before[measure_id], measure, done)
 
 
-def _measure_field_changes(old: Measure, new: Measure) -> Iterator[Change]:
+def finished_late(
+    old: Measure, new: Measure, done: tuple[str, ...]
+) -> tuple[PartialDate, date] | None:
+    """(planned end, day) when `new` is done, `old` was not, and the Statusbericht that
+    reports it done (the first of the done ones at the end) is dated after the planned end."""
+    if new.status not in done or old.status in done or new.end is None:
+        return None
+    finished = None
+    for report in reversed(new.reports):
+        if report.status not in done:
+            break
+        finished = report.date
+    if finished is None or finished <= new.end.last:
+        return None
+    return new.end, finished
+
+
+def _measure_field_changes(old: Measure, new: Measure, done: tuple[str, ...]) -> Iterator[Change]:
     def plain(*names: str) -> tuple[FieldChange, ...]:
         return tuple(c for name in names if (c := _field_change(name, old, new)))
 
@@ -387,7 +412,12 @@ def _measure_field_changes(old: Measure, new: Measure) -> Iterator[Change]:
         ("details", plain("description", "decided_by", "product_area", "product",
                           "resolutions", "sdgs", "themes")),
     ]  # fmt: skip
+    late = finished_late(old, new, done)
     for kind, fields in groups:
+        if kind == "status" and late:
+            fields = tuple(
+                dataclasses.replace(f, late=late) if f.field == "status" else f for f in fields
+            )
         if fields:
             yield Change("measure", kind, new.id, new.title, fields)
 

@@ -58,7 +58,9 @@ def _from_outcome(label: str, source: str, kind: SideKind, outcome: Outcome) -> 
     goals, measures = canonical(
         project.config, [g.model for g in project.goals], [m.model for m in project.measures]
     )
-    side = Side(label, goals, measures, source, kind, short=label)
+    side = Side(
+        label, goals, measures, source, kind, short=label, done=tuple(project.config.done())
+    )
     return LoadedSide(side, errors, project.config)
 
 
@@ -89,7 +91,7 @@ def decision(revision: Revision) -> str:
 def revision_side(project: Project, revision_id: str) -> LoadedSide:
     revision = project.revision(revision_id)
     if revision is None:
-        known = sorted(r.model.id for r in project.revisions)
+        known = {r.model.id: r.model.title for r in project.revisions}
         raise UNKNOWN_REVISION.stop(
             f"Einen Beschlussstand `{revision_id}` gibt es nicht "
             f"(keine Datei data/revisions/{revision_id}.yaml).",
@@ -101,8 +103,9 @@ def revision_side(project: Project, revision_id: str) -> LoadedSide:
     goals, measures = canonical(project.config, model.goals, model.measures)
     noun = "der Beschlussstand" if model.state == "beschlossen" else "der Fortschreibungsentwurf"
     side = Side(
-        decision(model), goals, measures, revision_id, "revision", short=f"{noun} {model.id}"
-    )
+        decision(model), goals, measures, revision_id, "revision", short=f"{noun} {model.id}",
+        done=tuple(project.config.done()),
+    )  # fmt: skip
     return LoadedSide(side, 0, project.config)
 
 

@@ -38,17 +38,31 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
+class LegendEntry:
+    kind: str  # "ist", "soll", "ziel": which symbol the template draws
+    label: str
+    x: float  # where the entry starts in the legend row
+
+
+@dataclass(frozen=True, slots=True)
 class LineChart:
     width: int
     height: int
-    points: tuple[Point, ...]
+    points: tuple[Point, ...]  # Ist: the Ausgangswert and the Messwerte
+    soll: tuple[Point, ...]  # the Soll path, drawn dashed
     target: Point | None
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
+    legend: tuple[LegendEntry, ...]  # one entry for every kind of mark that is drawn
+    legend_y: float
 
     @property
     def path(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def soll_path(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.soll)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +92,7 @@ def as_plain(chart: LineChart | BarChart | None) -> dict[str, Any] | None:
     plain = asdict(chart)
     if isinstance(chart, LineChart):
         plain["path"] = chart.path
+        plain["soll_path"] = chart.soll_path
     return plain
 
 
@@ -92,15 +107,26 @@ def _nice_max(value: float) -> float:
 
 
 def line_chart(
-    series: list[tuple[int, Decimal]], target: tuple[int, Decimal] | None
+    series: list[tuple[int, Decimal]],
+    soll: list[tuple[int, Decimal]],
+    target: tuple[int, Decimal] | None,
 ) -> LineChart | None:
-    """Measured values over the years, with the target as a separate marker."""
+    """Measured values (Ist) over the years, the Soll path and the target as a marker.
+
+    Only for at least two measured values: one value is a dot on an axis, and the
+    report shows the numbers instead. The legend names exactly what is drawn.
+    """
     points = list(series)
-    if not points:
+    if len(points) < 2:
         return None
-    width, height, left, right, top, bottom = 420, 180, 56, 16, 14, 30
-    years = [y for y, _ in points] + ([target[0]] if target else [])
-    values = [float(v) for _, v in points] + ([float(target[1])] if target else [])
+    width, left, right, top, plot_height = 420, 56, 16, 14, 136
+    height = top + plot_height + 52
+    years = [y for y, _ in points] + [y for y, _ in soll] + ([target[0]] if target else [])
+    values = (
+        [float(v) for _, v in points]
+        + [float(v) for _, v in soll]
+        + ([float(target[1])] if target else [])
+    )
     first, last = min(years), max(years)
     span = max(last - first, 1)
     high = _nice_max(max([*values, 0.0]))
@@ -110,16 +136,34 @@ def line_chart(
         return float(left + (year - first) / span * (width - left - right))
 
     def y(value: float) -> float:
-        return float(top + (high - value) / ((high - low) or 1) * (height - top - bottom))
+        return float(top + (high - value) / ((high - low) or 1) * plot_height)
 
-    chart_points = tuple(Point(x(year), y(float(v)), german.number(v)) for year, v in points)
-    marker = Point(x(target[0]), y(float(target[1])), german.number(target[1])) if target else None
+    chart_points = tuple(
+        Point(x(year), y(float(v)), f"Ist {year}: {german.number(v)}") for year, v in points
+    )
+    soll_points = tuple(
+        Point(x(year), y(float(v)), f"Soll {year}: {german.number(v)}") for year, v in soll
+    )
+    marker = (
+        Point(x(target[0]), y(float(target[1])), f"Zielwert {target[0]}: {german.number(target[1])}")
+        if target else None
+    )  # fmt: skip
     x_ticks = tuple(Tick(x(year), str(year)) for year in sorted(set(years)))
     y_ticks = tuple(
         Tick(y(low + (high - low) * i / 4), german.number(round(low + (high - low) * i / 4, 2)))
         for i in range(5)
     )
-    return LineChart(width, height, chart_points, marker, x_ticks, y_ticks)
+    entries = [("ist", "Ist")]
+    if soll_points:
+        entries.append(("soll", "Soll"))
+    if marker:
+        entries.append(("ziel", "Zielwert"))
+    legend, at = [], float(left)
+    for kind, label in entries:
+        legend.append(LegendEntry(kind, label, at))
+        at += 28 + 6 * len(label) + 18  # symbol, text at about 6 px a character, gap
+    return LineChart(width, height, chart_points, soll_points, marker, x_ticks, y_ticks,
+                     tuple(legend), float(height - 12))  # fmt: skip
 
 
 def bar_chart(data: dict[str, dict[int, Decimal]], names: dict[str, str]) -> BarChart | None:
@@ -128,7 +172,7 @@ def bar_chart(data: dict[str, dict[int, Decimal]], names: dict[str, str]) -> Bar
     if not data or not years:
         return None
     group_width, bar_gap, left, top, bottom = 26 * len(years) + 24, 2, 72, 12, 46
-    width = left + group_width * len(data) + 12
+    width = max(left + group_width * len(data) + 12, left + 70 * len(years) + 12)  # legend fits
     height = 240
     high = _nice_max(float(max(v for per_year in data.values() for v in per_year.values())))
     plot = height - top - bottom

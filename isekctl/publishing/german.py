@@ -47,6 +47,86 @@ BUDGET_PLANS: Final = {
     "aufwand": "Ergebnisplan",
     "investition": "Finanzplan",
 }
+# The two parts of the doppischer Haushalt a budget kind belongs to, and what each sums.
+PLANS: Final = ("Ergebnisplan", "Finanzplan")
+PLAN_CONTENTS: Final = {
+    "Ergebnisplan": "Aufwendungen",
+    "Finanzplan": "Auszahlungen für Investitionen",
+}
+BOTH_PLANS: Final = "Aufwendungen und Investitionsauszahlungen zusammen"
+NOT_BUDGETED: Final = "nicht beziffert"
+# Where a year stands relative to the Beschlussstand's budget years.
+YEAR_ROLES: Final = {
+    "haushalt": "Haushalt",
+    "finanzplanung": "Finanzplanung",
+    "frueher": "früherer Haushalt",
+    "spaeter": "nach der Finanzplanung",
+    "": "",
+}
+AREA_SOURCES: Final = {
+    "measure": "eigene Angabe",
+    "product": "aus dem Produkt",
+    "department": "aus dem Fachdienst",
+    "goal": "aus dem Ziel",
+    "": "",
+}
+# The 17 Sustainable Development Goals with the German short titles the Federal Government
+# uses (Agenda 2030, "17 Ziele für nachhaltige Entwicklung").
+SDG_TITLES: Final = {
+    1: "Keine Armut",
+    2: "Kein Hunger",
+    3: "Gesundheit und Wohlergehen",
+    4: "Hochwertige Bildung",
+    5: "Geschlechtergleichheit",
+    6: "Sauberes Wasser und Sanitäreinrichtungen",
+    7: "Bezahlbare und saubere Energie",
+    8: "Menschenwürdige Arbeit und Wirtschaftswachstum",
+    9: "Industrie, Innovation und Infrastruktur",
+    10: "Weniger Ungleichheiten",
+    11: "Nachhaltige Städte und Gemeinden",
+    12: "Nachhaltige/r Konsum und Produktion",
+    13: "Maßnahmen zum Klimaschutz",
+    14: "Leben unter Wasser",
+    15: "Leben an Land",
+    16: "Frieden, Gerechtigkeit und starke Institutionen",
+    17: "Partnerschaften zur Erreichung der Ziele",
+}
+SDG_LINKS: Final = {
+    "beschlossen": "beschlossen",
+    "redaktionell": "redaktionell",
+}
+SDG_LINK_MEANINGS: Final = {
+    "beschlossen": "Die Zuordnung ist Teil des Ratsbeschlusses (Beschlussstand).",
+    "redaktionell": "Die Verwaltung hat zugeordnet; beschlossen ist die Zuordnung nicht.",
+}
+# Progress of a Kennzahl towards its target (the categories of Open SDG's progress
+# measure, after Statistics Canada; see docs/kennzahlen.md), with a symbol so that the
+# status never rests on colour alone.
+PROGRESS: Final = {
+    "target_achieved": "Ziel erreicht",
+    "on_track": "auf Kurs",
+    "needs_acceleration": "Fortschritt, Beschleunigung nötig",
+    "limited_progress": "geringer Fortschritt",
+    "deterioration": "Verschlechterung",
+    "not_available": "keine Bewertung möglich",
+}
+PROGRESS_SYMBOLS: Final = {
+    "target_achieved": "★",
+    "on_track": "●",
+    "needs_acceleration": "◐",
+    "limited_progress": "○",
+    "deterioration": "▼",
+    "not_available": "–",
+}
+PROGRESS_MEANINGS: Final = {
+    "target_achieved": "der letzte Messwert erfüllt den Zielwert",
+    "on_track": "die bisherige Entwicklung reicht, um den Zielwert rechtzeitig zu erreichen "
+    "(mindestens 95 % des nötigen Tempos)",
+    "needs_acceleration": "Entwicklung in Zielrichtung mit 60 bis 95 % des nötigen Tempos",
+    "limited_progress": "Entwicklung in Zielrichtung mit weniger als 60 % des nötigen Tempos",
+    "deterioration": "Entwicklung gegen die Zielrichtung",
+    "not_available": "ohne Zielwert oder mit weniger als zwei Werten",
+}
 RATINGS: Final = {"gruen": "grün", "gelb": "gelb", "rot": "rot"}
 RATING_SYMBOLS: Final = {"gruen": "●", "gelb": "▲", "rot": "■"}
 RATING_MEANINGS: Final = {
@@ -106,6 +186,18 @@ def money(value: Decimal | int | None) -> str:
 
 def signed_money(value: Decimal) -> str:
     return ("+" if value > 0 else "") + money(value).replace("-", "−")
+
+
+def signed_number(value: Decimal | int) -> str:
+    """'+15', '−2,5', '0': a change or deviation."""
+    return ("+" if value > 0 else "") + number(value).replace("-", "−")
+
+
+def percent(value: Decimal | float | None) -> str:
+    """62.4 -> '62 %' (whole percent, German spacing); None -> '–'."""
+    if value is None:
+        return "–"
+    return f"{number(Decimal(str(round(value))))} %".replace("-", "−")
 
 
 def count(number: int, singular: str, plural: str | None = None) -> str:

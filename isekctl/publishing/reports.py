@@ -1,13 +1,21 @@
-"""What the four reports show, computed from a `Project`; the templates only lay it out.
+"""What the five reports show, computed from a `Project`; the templates only lay it out.
 
 * Zielsystem – the goal system like the council's document, optionally with the
   changes since a revision marked (new wording <ins>, old wording <del>).
 * Stadtentwicklungsbericht (public) – per goal: description, SDGs, indicators with
   trend, the measures serving it; and which goals no measure serves yet.
-* Haushaltsbericht (internal) – budgets per year and kind, per goal, product area
-  and department; late measures and stale status reports.
+* Haushaltsbericht (internal) – the Ergebnisplan (Personal- and Sachaufwand) and the
+  Finanzplan (Investitionsauszahlungen) of the measures, never added up unlabelled:
+  per year (budget years and Finanzplanung marked), per measure grouped by product
+  area and department with subtotals, per product area, primary goal and department;
+  Ansatz, Ist and Abweichung where an Ist is known; late measures, stale reports.
 * Maßnahmenliste (public) – every measure in one filterable table, with its
   status report history.
+* Nachhaltigkeitsbericht (public) – the 17 SDGs: which goals and measures serve each
+  (council-decided links told apart from editorial ones), their budgets, Kennzahlen.
+
+A measure's product area is its own, else its Produkt's, else its department's
+(`department_areas`), else its first goal's with one (`model.measure_area`).
 
 **Basis.** The goals are those the council decided – the latest revision with
 `state: beschlossen` (the Beschlussstand) – unless the reader asks for the working
@@ -23,6 +31,7 @@ deterministic: sorted, and dated by a reference day (Stichtag) that is an input.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,18 +41,34 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from ..comparing.words import word_diff
-from ..model import Config, Goal, Indicator, Measure, Resolution, Revision
+from ..model import (
+    Config,
+    Goal,
+    Measure,
+    Resolution,
+    Revision,
+    budget_name,
+    goal_area,
+    measure_area,
+)
 from ..project import Project
-from . import german
-from .charts import as_plain, bar_chart, line_chart
+from . import german, indicators
+from .charts import as_plain, bar_chart
 from .jinja import Format, render, resolution_url, safe_url, slug
 
-KINDS: Final = ("zielsystem", "stadtentwicklungsbericht", "haushaltsbericht", "massnahmenliste")
+KINDS: Final = (
+    "zielsystem",
+    "stadtentwicklungsbericht",
+    "haushaltsbericht",
+    "massnahmenliste",
+    "nachhaltigkeitsbericht",
+)
 TITLES: Final = {
     "zielsystem": "ISEK-Zielsystem",
     "stadtentwicklungsbericht": "Stadtentwicklungsbericht",
     "haushaltsbericht": "Haushaltsbericht",
     "massnahmenliste": "Maßnahmenliste",
+    "nachhaltigkeitsbericht": "Nachhaltigkeitsbericht",
 }
 NO_AREA: Final = "–"
 Basis = Literal["beschlossen", "arbeitsstand"]
@@ -52,6 +77,7 @@ CONFIG_FIELDS: Final = {
     "municipality": "Name der Kommune",
     "product_areas": "Namen der Produktbereiche",
     "departments": "Namen der Fachdienste",
+    "department_areas": "Produktbereiche der Fachdienste",
     "themes": "Themen",
     "open_data": "Angaben für die offenen Daten",
 }
@@ -99,13 +125,23 @@ def _months_between(earlier: date, later: date) -> int:
     )
 
 
+# Council bodies that take "der" in the genitive (Ratsversammlung, Gemeindevertretung), as
+# comparing.sides decides it for the Synopse.
+_FEMININE: Final = re.compile(r"(ung|schaft|heit|keit|ion|kammer|konferenz)$")
+
+
 def revision_text(revision: Revision) -> str:
     """'ISEK-Zielsystem 2020, Beschluss der Ratsversammlung vom 18.02.2020, Drucksache …'."""
     parts = [revision.title]
-    if revision.decided_by and revision.decided_on:
-        parts.append(f"Beschluss der {revision.decided_by} vom {german.day(revision.decided_on)}")
-    elif revision.decided_on:
-        parts.append(f"Beschluss vom {german.day(revision.decided_on)}")
+    body = revision.decided_by
+    if body and revision.decided_on and _FEMININE.search(body.split()[-1]):
+        parts.append(f"Beschluss der {body} vom {german.day(revision.decided_on)}")
+    elif revision.decided_on:  # "des Kreistags", "des Rates": say it without the article
+        parts.append(
+            f"Beschluss vom {german.day(revision.decided_on)}" + (f" ({body})" if body else "")
+        )
+    elif body:
+        parts.append(f"Beschluss: {body}")
     if revision.resolution:
         parts.append(f"Drucksache {revision.resolution}")
     return ", ".join(parts)
@@ -134,6 +170,11 @@ class Builder:
         self.departments = dict(self.config.departments or {})
         self.themes = dict(self.config.themes.items) if self.config.themes else {}
         self.done = set(self.config.done())
+        # the Haushalt the reports speak of: the budget years of the latest decision
+        self.budget_years = sorted(set(self.decided.budget_years)) if self.decided else []
+        self.plan_end = (
+            max(self.budget_years) + self.config.planning_horizon if self.budget_years else None
+        )
         self._measures: list[Plain] | None = None
 
     # --- lookups ---
@@ -148,6 +189,49 @@ class Builder:
         if key == NO_AREA:
             return "ohne Produktbereich"
         return f"Produktbereich {key}: {self.area_names.get(key, key)}"
+
+    def area_order(self, key: str) -> tuple[int, int, str]:
+        """Configured areas in their order, then others, "ohne Produktbereich" last."""
+        keys = list(self.area_names)
+        if key in keys:
+            return (0, keys.index(key), key)
+        return (1 if key != NO_AREA else 2, 0, key)
+
+    def department_order(self, key: str) -> tuple[int, int, str]:
+        keys = list(self.departments)
+        return (0, keys.index(key), key) if key in keys else (1, 0, key)
+
+    def measure_area(self, measure: Measure) -> tuple[str, str]:
+        """The measure's product area (key or NO_AREA) and where it comes from, in German."""
+
+        def area_of_goal(goal_id: str) -> str | None:
+            return goal_area(self.goal, goal_id)
+
+        key, source = measure_area(self.config, measure, area_of_goal)
+        if key is None:
+            return NO_AREA, ""
+        detail = {
+            "measure": "eigene Angabe der Maßnahme",
+            "product": f"aus dem Produkt {measure.product}",
+            "department": f"aus dem Fachdienst {measure.department}",
+            "goal": "aus dem Ziel "
+            + next((g for g in measure.goals if area_of_goal(g) is not None), ""),
+        }[source]
+        return key, detail
+
+    def year(self, year: int) -> Plain:
+        """A year with its place in the Haushalt: budget year, Finanzplanung, earlier, later."""
+        role = ""
+        if self.budget_years and self.plan_end is not None:
+            if year in self.budget_years:
+                role = "haushalt"
+            elif year < min(self.budget_years):
+                role = "frueher"
+            elif year <= self.plan_end:
+                role = "finanzplanung"
+            else:
+                role = "spaeter"
+        return {"year": year, "role": role, "label": german.YEAR_ROLES[role]}
 
     def status_name(self, status: str) -> str:
         return self.statuses.get(status) or self.config.status_name(status)
@@ -231,12 +315,7 @@ class Builder:
                 "title": goal.title if goal else goal_id,
                 "in_basis": goal_id in self.goals,
             })  # fmt: skip
-        areas = [
-            self.area_of(goal)
-            for goal in (self.goal(g) for g in measure.goals)
-            if goal is not None and goal.product_area
-        ]
-        area = areas[0] if areas else NO_AREA
+        area, area_source = self.measure_area(measure)
         late = bool(measure.end and measure.end.last < self.day and not done)
         months = self.config.stale_after_months
         stale = not done and (latest is None or _months_between(latest.date, self.day) >= months)
@@ -249,11 +328,17 @@ class Builder:
                 if latest is None
                 else f"Statusbericht veraltet: älter als {german.count(months, 'Monat')}"
             )
-        budget = [
+        budget: list[Plain] = [
             {"year": line.year, "kind": line.kind, "kind_name": german.BUDGET_KINDS[line.kind],
-             "plan": german.BUDGET_PLANS[line.kind], "amount": line.amount, "actual": line.actual}
+             "plan": german.BUDGET_PLANS[line.kind], "amount": line.amount, "actual": line.actual,
+             "deviation": line.actual - line.amount if line.actual is not None else None}
             for line in sorted(measure.budget, key=lambda b: (b.year, list(german.BUDGET_KINDS).index(b.kind)))
         ]  # fmt: skip
+        plan_totals = {
+            plan: sum((b["amount"] for b in budget if b["plan"] == plan), Decimal(0))
+            for plan in german.PLANS
+            if any(b["plan"] == plan for b in budget)
+        }
         area_name = self.area_name(area)
         return {
             "id": measure.id,
@@ -269,9 +354,13 @@ class Builder:
             "start": measure.start.german() if measure.start else "",
             "end": measure.end.german() if measure.end else "",
             "goals": goals,
+            "primary_goal": goals[0],  # a budget counts once, under the measure's first goal
+            "other_goals": goals[1:],  # "dient außerdem"
             "area": area,
             "area_name": area_name,
             "area_short": area_name.removeprefix("Produktbereich ").replace(":", "", 1),
+            "area_source": area_source,
+            "product": measure.product or "",
             "latest": {
                 "date": latest.date,
                 "status": latest.status,
@@ -291,7 +380,8 @@ class Builder:
             "decided_by": measure.decided_by or "",
             "decided_by_name": german.DECIDERS.get(measure.decided_by or "", ""),
             "budget": budget,
-            "budget_total": sum((line.amount for line in measure.budget), Decimal(0)),
+            "budgeted": bool(budget),  # False: "nicht beziffert", not 0 €
+            "plan_totals": [{"plan": plan, "total": total} for plan, total in plan_totals.items()],
             "themes": [self.themes.get(t, t) for t in measure.themes],
             "assumed": list(measure.assumptions),
             "filter": {
@@ -459,33 +549,30 @@ def zielsystem(builder: Builder, version: DataVersion) -> Plain:
 # --- Stadtentwicklungsbericht --------------------------------------------------------------
 
 
-def _indicator_view(indicator: Indicator) -> Plain:
-    series = []
-    if indicator.baseline:
-        series.append((indicator.baseline.year, indicator.baseline.value))
-    series.extend((v.year, v.value) for v in indicator.values)
-    series = sorted(dict(series).items())
-    target = (indicator.target.year, indicator.target.value) if indicator.target else None
-    return {
-        "id": indicator.id,
-        "name": indicator.name,
-        "unit": indicator.unit or "",
-        "definition": (indicator.definition or "").strip(),
-        "source": indicator.source or "",
-        "baseline": {"year": indicator.baseline.year, "value": indicator.baseline.value}
-        if indicator.baseline else None,
-        "values": [{"year": v.year, "value": v.value} for v in indicator.values],
-        "target": {"year": indicator.target.year, "value": indicator.target.value,
-                   "comparison": indicator.target.comparison,
-                   "comparison_name": german.COMPARISONS[indicator.target.comparison]}
-        if indicator.target else None,
-        "chart": as_plain(line_chart(series, target)) if series else None,
-        "assumed": list(indicator.assumptions),
-    }  # fmt: skip
+def _indicator_source(builder: Builder, goal: Goal) -> list[Plain]:
+    """A goal's Kennzahlen; measured values are facts: from the working goal of the same id."""
+    source = builder.working.get(goal.id) if not goal.indicators else goal
+    return [indicators.view(i) for i in (source.indicators if source else [])]
+
+
+def _served_through(builder: Builder, served: set[str]) -> dict[str, list[Plain]]:
+    """Per goal, the served goals below it or contributing to it (how it is served)."""
+    through: dict[str, list[Plain]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for goal in builder.basis_goals + list(builder.working.values()):
+        if goal.id not in served:
+            continue
+        for upper in ([goal.parent] if goal.parent else []) + goal.contributes_to:
+            if (upper, goal.id) not in seen:
+                seen.add((upper, goal.id))
+                shown = builder.goal(goal.id)
+                through[upper].append({"id": goal.id, "title": shown.title if shown else goal.id})
+    return through
 
 
 def stadtentwicklungsbericht(builder: Builder, version: DataVersion) -> Plain:
-    served = _served(builder)
+    served = builder.project.served_goals(builder.basis_goals)
+    through = _served_through(builder, served)
     by_goal: dict[str, list[Plain]] = defaultdict(list)
     for measure in builder.measures:
         for goal_id in measure["goals"]:
@@ -494,45 +581,38 @@ def stadtentwicklungsbericht(builder: Builder, version: DataVersion) -> Plain:
     for goal in builder.basis_goals:
         view = builder.goal_view(goal)
         view["measures"] = by_goal.get(goal.id, [])
-        # measured values are facts: they come from the working goal of the same id
-        source = builder.working.get(goal.id) if not goal.indicators else goal
-        view["indicators"] = [_indicator_view(i) for i in (source.indicators if source else [])]
+        view["indicators"] = _indicator_source(builder, goal)
         view["served"] = goal.id in served
+        view["through"] = [] if view["measures"] else through.get(goal.id, [])
         views.append(view)
     outside = [m for m in builder.measures if not any(g["in_basis"] for g in m["goals"])]
     context = common(builder, version, "stadtentwicklungsbericht")
-    unserved = [v for v in views if not v["measures"]]
     measures = builder.measures
     context.update(
         levels=builder.levels(views),
         goal_count=len(views),
         measure_count=len(measures),
         status_counts=_status_counts(builder),
-        unserved=unserved,
-        unserved_indirect=[v for v in unserved if v["served"]],
+        unserved=[v for v in views if not v["served"]],  # served through sub-goals is served
+        served_indirect=[v for v in views if v["served"] and not v["measures"]],
         outside=outside,
         late=[m for m in measures if m["late"]],
         stale=[m for m in measures if m["stale"] and not m["late"]],
         rated=any(m["rating"] for m in measures),
+        progress_legend=_progress_legend(),
+        has_indicators=any(v["indicators"] for v in views),
         assumptions=_uses_assumptions(views, measures)
         or any(i["assumed"] for v in views for i in v["indicators"]),
     )
     return context
 
 
-def _served(builder: Builder) -> set[str]:
-    """Basis goals served by a measure directly or through a goal below or contributing."""
-    links: dict[str, list[str]] = defaultdict(list)
-    for goal in builder.basis_goals:
-        links[goal.id].extend(([goal.parent] if goal.parent else []) + goal.contributes_to)
-    served: set[str] = set()
-    stack = [goal for m in builder.project.measures for goal in m.model.goals]
-    while stack:
-        goal_id = stack.pop()
-        if goal_id not in served:
-            served.add(goal_id)
-            stack.extend(links.get(goal_id, ()))
-    return served
+def _progress_legend() -> list[Plain]:
+    return [
+        {"id": key, "symbol": german.PROGRESS_SYMBOLS[key], "name": name,
+         "meaning": german.PROGRESS_MEANINGS[key]}
+        for key, name in german.PROGRESS.items()
+    ]  # fmt: skip
 
 
 def _status_counts(builder: Builder) -> list[Plain]:
@@ -550,65 +630,230 @@ def _status_counts(builder: Builder) -> list[Plain]:
 # --- Haushaltsbericht ----------------------------------------------------------------------
 
 
-def _budget_rows(measures: list[Plain], key_of: Any, name_of: Any, years: list[int]) -> list[Plain]:
-    rows: dict[str, Plain] = {}
+def _add(cell: Decimal | None, amount: Decimal) -> Decimal:
+    return (cell or Decimal(0)) + amount
+
+
+def _plan_rows(lines: Iterable[Plain], plans: list[str], years: list[int]) -> list[Plain]:
+    """Per plan (Ergebnisplan, Finanzplan) the amounts per year and in total.
+
+    A year without any budget line is None ("–"), never 0 €: 0 € is a written zero.
+    """
+    rows = []
+    lines = list(lines)
+    for plan in plans:
+        cells: dict[int, Decimal | None] = dict.fromkeys(years)
+        total: Decimal | None = None
+        for line in lines:
+            if line["plan"] == plan:
+                if line["year"] in cells:
+                    cells[line["year"]] = _add(cells[line["year"]], line["amount"])
+                total = _add(total, line["amount"])
+        rows.append({"plan": plan, "contents": german.PLAN_CONTENTS[plan], "years": cells,
+                     "total": total})  # fmt: skip
+    return rows
+
+
+def _kind_rows(lines: list[Plain], years: list[int]) -> list[Plain]:
+    """One row per budget kind a measure has, with its amounts per year."""
+    rows = []
+    for kind, name in german.BUDGET_KINDS.items():
+        own = [line for line in lines if line["kind"] == kind]
+        if not own:
+            continue
+        cells: dict[int, Decimal | None] = dict.fromkeys(years)
+        for line in own:
+            cells[line["year"]] = _add(cells[line["year"]], line["amount"])
+        rows.append({"kind": kind, "kind_name": name, "plan": german.BUDGET_PLANS[kind],
+                     "years": cells, "total": sum((line["amount"] for line in own), Decimal(0))})  # fmt: skip
+    return rows
+
+
+def _groups(
+    measures: list[Plain],
+    key_of: Any,
+    name_of: Any,
+    order: Any,
+    plans: list[str],
+    years: list[int],
+) -> list[Plain]:
+    """Measures grouped by `key_of`, each group with its plan rows: every measure once."""
+    members: dict[str, list[Plain]] = defaultdict(list)
     for measure in measures:
-        for key in key_of(measure):
-            row = rows.setdefault(key, {"key": key, "name": name_of(key),
-                                        "years": dict.fromkeys(years, Decimal(0)),
-                                        "total": Decimal(0), "measures": 0})  # fmt: skip
-            row["measures"] += 1
-            for line in measure["budget"]:
-                row["years"][line["year"]] += line["amount"]
-                row["total"] += line["amount"]
-    return sorted(rows.values(), key=lambda r: (-r["total"], r["key"]))
+        members[key_of(measure)].append(measure)
+    return [
+        {"key": key, "name": name_of(key),
+         "plans": [row for row in _plan_rows((line for m in group for line in m["budget"]), plans, years)
+                   if row["total"] is not None],  # none: the group's measures are not budgeted
+         "measures": len(group), "unbudgeted": sum(1 for m in group if not m["budgeted"])}
+        for key, group in sorted(members.items(), key=lambda item: order(item[0]))
+    ]  # fmt: skip
+
+
+def _subtotal(measures: list[Plain], plans: list[str], years: list[int]) -> list[Plain]:
+    """The plan rows of a group with at least two budgeted measures (else nothing to add)."""
+    if sum(1 for m in measures if m["budgeted"]) < 2:
+        return []
+    rows = _plan_rows((line for m in measures for line in m["budget"]), plans, years)
+    return [row for row in rows if row["total"] is not None]
+
+
+def _budget_measure(measure: Plain, years: list[int]) -> Plain:
+    return {
+        "id": measure["id"],
+        "title": measure["title"],
+        "status_name": measure["status_name"],
+        "primary_goal": measure["primary_goal"],
+        "other_goals": measure["other_goals"],
+        "area_source": measure["area_source"],
+        "product": measure["product"],
+        "budgeted": measure["budgeted"],
+        "rows": _kind_rows(measure["budget"], years),
+        "assumed": measure["assumed"],
+    }
+
+
+def _actuals(measures: list[Plain], plans: list[str]) -> Plain | None:
+    """Ansatz, Ist and Abweichung for every budget line with an Ist, and their sums."""
+    rows = [
+        {"id": m["id"], "title": m["title"], **line,
+         "percent_text": german.percent(line["deviation"] / line["amount"] * 100) if line["amount"] else "–"}
+        for m in measures
+        for line in m["budget"]
+        if line["actual"] is not None
+    ]  # fmt: skip
+    if not rows:
+        return None
+    sums = []
+    for plan in plans:
+        for year in sorted({r["year"] for r in rows if r["plan"] == plan}):
+            own = [r for r in rows if r["plan"] == plan and r["year"] == year]
+            amount = sum((r["amount"] for r in own), Decimal(0))
+            actual = sum((r["actual"] for r in own), Decimal(0))
+            sums.append({"plan": plan, "year": year, "amount": amount, "actual": actual,
+                         "deviation": actual - amount, "lines": len(own),
+                         "percent_text": german.percent((actual - amount) / amount * 100) if amount else "–"})  # fmt: skip
+    rows.sort(key=lambda r: (plans.index(r["plan"]), r["year"], r["id"], r["kind"]))
+    return {"rows": rows, "sums": sums}
 
 
 def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
     measures = builder.measures
     lines = [line for m in measures for line in m["budget"]]
     years = sorted({line["year"] for line in lines})
+    plans = [p for p in german.PLANS if any(line["plan"] == p for line in lines)]
     kinds = [k for k in german.BUDGET_KINDS if any(line["kind"] == k for line in lines)]
-    cells = {year: dict.fromkeys(kinds, Decimal(0)) for year in years}
-    for line in lines:
-        cells[line["year"]][line["kind"]] += line["amount"]
-    totals = {
-        "cells": cells,
-        "years": {y: sum(cells[y].values(), Decimal(0)) for y in years},
-        "kinds": {k: sum((cells[y][k] for y in years), Decimal(0)) for k in kinds},
-        "total": sum((line["amount"] for line in lines), Decimal(0)),
-    }
-    by_area = _budget_rows(measures, lambda m: [m["area"]], builder.area_name, years)
-    by_goal = _budget_rows(
-        measures,
-        lambda m: [g["id"] for g in m["goals"]],
-        lambda g: f"{g}: {goal.title}" if (goal := builder.goal(g)) else g,
-        years,
-    )
-    by_department = _budget_rows(
-        measures,
-        lambda m: [m["department"]],
-        lambda d: f"{d}: {builder.departments[d]}" if d in builder.departments else d,
-        years,
-    )
+
+    # the two Teilpläne per year, each with its kinds, and what both come to together
+    plan_tables = []
+    for plan in plans:
+        plan_kinds = [k for k in kinds if german.BUDGET_PLANS[k] == plan]
+        rows = []
+        for year in years:
+            cells: dict[str, Decimal | None] = dict.fromkeys(plan_kinds)
+            for line in lines:
+                if line["year"] == year and line["kind"] in cells:
+                    cells[line["kind"]] = _add(cells[line["kind"]], line["amount"])
+            present = [v for v in cells.values() if v is not None]
+            rows.append({**builder.year(year), "cells": cells,
+                         "total": sum(present, Decimal(0)) if present else None})  # fmt: skip
+        kind_totals = {
+            k: sum((line["amount"] for line in lines if line["kind"] == k), Decimal(0))
+            for k in plan_kinds
+        }
+        plan_tables.append({
+            "plan": plan,
+            "contents": german.PLAN_CONTENTS[plan],
+            "kinds": [{"id": k, "name": german.BUDGET_KINDS[k]} for k in plan_kinds],
+            "rows": rows,
+            "kind_totals": kind_totals,
+            "total": sum(kind_totals.values(), Decimal(0)),
+        })  # fmt: skip
+    overall = _plan_rows(lines, plans, years)
+    together = [
+        {**builder.year(year),
+         "plans": [row["years"][year] for row in overall],
+         "total": sum((line["amount"] for line in lines if line["year"] == year), Decimal(0))}
+        for year in years
+    ]  # fmt: skip
+
+    def department_name(key: str) -> str:
+        return f"{key}: {builder.departments[key]}" if key in builder.departments else key
+
+    def goal_name(goal_id: str) -> str:
+        goal = builder.goal(goal_id)
+        return f"{goal_id}: {goal.title}" if goal else goal_id
+
+    basis_order = {g.id: i for i, g in enumerate(builder.basis_goals)}
+
+    # per measure, grouped by product area and department, with subtotals
+    sections: list[Plain] = []
+    by_area: dict[str, list[Plain]] = defaultdict(list)
+    for measure in measures:
+        by_area[measure["area"]].append(measure)
+    for area in sorted(by_area, key=builder.area_order):
+        members = by_area[area]
+        by_department: dict[str, list[Plain]] = defaultdict(list)
+        for measure in members:
+            by_department[measure["department"]].append(measure)
+        departments = [
+            {"key": key, "name": department_name(key),
+             "measures": [_budget_measure(m, years) for m in by_department[key]],
+             "subtotal": _subtotal(by_department[key], plans, years),
+             "unbudgeted": sum(1 for m in by_department[key] if not m["budgeted"])}
+            for key in sorted(by_department, key=builder.department_order)
+        ]  # fmt: skip
+        sections.append({
+            "key": area, "name": builder.area_name(area), "departments": departments,
+            "subtotal": _subtotal(members, plans, years),
+            "measures": len(members), "unbudgeted": sum(1 for m in members if not m["budgeted"]),
+        })  # fmt: skip
+
+    by_area_rows = _groups(measures, lambda m: m["area"], builder.area_name, builder.area_order,
+                           plans, years)  # fmt: skip
     chart_data = {
-        row["key"]: dict(row["years"])
-        for row in sorted(by_area, key=lambda r: r["key"])
-        if row["total"]
+        group["key"]: {
+            year: sum((r["years"][year] or Decimal(0) for r in group["plans"]), Decimal(0))
+            for year in years
+        }
+        for group in by_area_rows
+        if any(r["total"] for r in group["plans"])
     }
     context = common(builder, version, "haushaltsbericht")
+    unbudgeted = [m for m in measures if not m["budgeted"]]
     context.update(
-        years=years,
-        kinds=[{"id": k, "name": german.BUDGET_KINDS[k], "plan": german.BUDGET_PLANS[k]} for k in kinds],
-        totals=totals,
-        by_area=by_area,
-        by_goal=by_goal,
-        by_department=by_department,
+        years=[builder.year(y) for y in years],
+        year_ids=years,
+        budget_name=budget_name(builder.budget_years),
+        budget_years=builder.budget_years,
+        plan_end=builder.plan_end,
+        horizon=builder.config.planning_horizon,
+        decided_id=builder.decided.id if builder.decided else "",
+        plans=plans,
+        plan_tables=plan_tables,
+        overall=overall,
+        together=together,
+        total=sum((line["amount"] for line in lines), Decimal(0)),
+        both_plans=german.BOTH_PLANS,
+        sections=sections,
+        by_area=by_area_rows,
+        by_goal=_groups(measures, lambda m: m["primary_goal"]["id"], goal_name,
+                        lambda g: (basis_order.get(g, len(basis_order)), g), plans, years),
+        by_department=_groups(measures, lambda m: m["department"], department_name,
+                              builder.department_order, plans, years),
+        also=[
+            {"id": m["id"], "title": m["title"], "primary_goal": m["primary_goal"],
+             "other_goals": m["other_goals"], "budgeted": m["budgeted"]}
+            for m in measures if m["other_goals"]
+        ],
+        actuals=_actuals(measures, plans),
+        unbudgeted=unbudgeted,
+        not_budgeted=german.NOT_BUDGETED,
         chart=as_plain(bar_chart(
             chart_data, {k: (f"PB {k}" if k != NO_AREA else "ohne PB") for k in chart_data}
-        )),
+        )) if chart_data else None,
         chart_rows=[
-            {"name": builder.area_name(k), "amounts": [v.get(y, Decimal(0)) for y in years]}
+            {"name": builder.area_name(k), "amounts": [v[y] for y in years]}
             for k, v in chart_data.items()
         ],
         late=[m for m in measures if m["late"]],
@@ -647,11 +892,121 @@ def massnahmenliste(builder: Builder, version: DataVersion) -> Plain:
     return context
 
 
+# --- Nachhaltigkeitsbericht -----------------------------------------------------------------
+
+
+def _link(decided: bool, assumed: bool) -> Plain:
+    kind = "beschlossen" if decided else "redaktionell"
+    return {"link": kind, "link_name": german.SDG_LINKS[kind], "decided": decided,
+            "assumed": ["sdgs"] if assumed and not decided else []}  # fmt: skip
+
+
+def nachhaltigkeitsbericht(builder: Builder, version: DataVersion) -> Plain:
+    """The 17 SDGs: the goals and measures that serve each, their budgets and Kennzahlen.
+
+    An SDG link is *beschlossen* when the Beschlussstand's goal (or measure, where the
+    revision confirms measures) names that SDG and does not mark it as an assumption;
+    every other link – from the working goals and measure files – is *redaktionell*.
+    A measure serves an SDG by its own `sdgs` or through a goal it serves.
+    """
+    decided = builder.decided
+    decided_goals = {g.id: g for g in decided.goals} if decided else {}
+    decided_measures = {m.id: m for m in (decided.measures or [])} if decided else {}
+
+    def decided_link(item: Goal | Measure | None, number: int) -> bool:
+        return item is not None and number in item.sdgs and "sdgs" not in item.assumptions
+
+    goals_of: dict[int, list[Plain]] = defaultdict(list)
+    goal_sdgs: dict[str, list[tuple[int, bool, bool]]] = defaultdict(list)
+    for goal in builder.basis_goals:
+        known = [g for g in (goal, decided_goals.get(goal.id), builder.working.get(goal.id)) if g]
+        level = builder.config.level(goal.level)
+        for number in sorted({n for g in known for n in g.sdgs}):
+            is_decided = decided_link(decided_goals.get(goal.id), number)
+            assumed = any(number in g.sdgs and "sdgs" in g.assumptions for g in known)
+            goal_sdgs[goal.id].append((number, is_decided, assumed))
+            goals_of[number].append({
+                "id": goal.id, "title": goal.title,
+                "level_name": level.name if level else goal.level,
+                "indicators": _indicator_source(builder, goal),
+                **_link(is_decided, assumed),
+            })  # fmt: skip
+
+    measures_of: dict[int, list[Plain]] = defaultdict(list)
+    for measure, model in zip(
+        builder.measures,
+        sorted((i.model for i in builder.project.measures), key=lambda m: m.id),
+        strict=True,
+    ):
+        links: dict[int, Plain] = {}
+        for number in model.sdgs:
+            links[number] = {"own": True, "via": [],
+                             **_link(decided_link(decided_measures.get(model.id), number),
+                                     "sdgs" in model.assumptions)}  # fmt: skip
+        via_assumed: dict[int, list[bool]] = defaultdict(list)
+        for goal_id in model.goals:
+            for number, is_decided, assumed in goal_sdgs.get(goal_id, []):
+                entry = links.setdefault(number, {"own": False, "via": [], **_link(False, False)})
+                entry["via"].append(goal_id)
+                via_assumed[number].append(assumed)
+                if is_decided and not entry["decided"]:
+                    entry.update(_link(True, False))
+        for number, marks in via_assumed.items():
+            entry = links[number]
+            if not entry["own"] and not entry["decided"] and all(marks):
+                entry.update(_link(False, True))  # every goal it serves this SDG through assumes it
+        for number, entry in links.items():
+            measures_of[number].append({
+                "id": measure["id"], "title": measure["title"],
+                "status_name": measure["status_name"],
+                "department_name": measure["department_name"],
+                "budgeted": measure["budgeted"], "plan_totals": measure["plan_totals"],
+                **entry,
+            })  # fmt: skip
+
+    lines_of = {m["id"]: m["budget"] for m in builder.measures}
+    plans = [
+        p
+        for p in german.PLANS
+        if any(line["plan"] == p for m in builder.measures for line in m["budget"])
+    ]
+    sdgs: list[Plain] = []
+    for number, title in german.SDG_TITLES.items():
+        goals, measures = goals_of.get(number, []), measures_of.get(number, [])
+        totals = {row["plan"]: row["total"] for row in _plan_rows(
+            (line for m in measures for line in lines_of[m["id"]]), plans, [])}  # fmt: skip
+        sdgs.append({
+            "number": number,
+            "title": title,
+            "goals": goals,
+            "decided_goals": sum(1 for g in goals if g["decided"]),
+            "measures": measures,
+            "plans": [{"plan": p, "total": totals[p]} for p in plans],
+            "unbudgeted": sum(1 for m in measures if not m["budgeted"]),
+            "indicators": [dict(i, goal_id=g["id"], goal_title=g["title"])
+                           for g in goals for i in g["indicators"]],
+            "served": bool(goals or measures),
+        })  # fmt: skip
+    context = common(builder, version, "nachhaltigkeitsbericht")
+    context.update(
+        sdgs=sdgs,
+        plans=plans,
+        served_count=sum(1 for item in sdgs if item["served"]),
+        link_legend=[{"id": k, "name": v, "meaning": german.SDG_LINK_MEANINGS[k]}
+                     for k, v in german.SDG_LINKS.items()],
+        progress_legend=_progress_legend(),
+        has_indicators=any(item["indicators"] for item in sdgs),
+        assumptions=any(g["assumed"] for item in sdgs for g in item["goals"] + item["measures"]),
+    )  # fmt: skip
+    return context
+
+
 BUILDERS: Final = {
     "zielsystem": zielsystem,
     "stadtentwicklungsbericht": stadtentwicklungsbericht,
     "haushaltsbericht": haushaltsbericht,
     "massnahmenliste": massnahmenliste,
+    "nachhaltigkeitsbericht": nachhaltigkeitsbericht,
 }
 
 

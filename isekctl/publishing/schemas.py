@@ -120,7 +120,7 @@ DESCRIPTIONS: Final[dict[str, dict[str, str]]] = {
         "decided_by": "Beschließendes Gremium, z. B. Ratsversammlung.",
         "decided_on": "Datum des Beschlusses.",
         "resolution": "Drucksache des Beschlusses.",
-        "budget_years": "Haushaltsjahre (Doppelhaushalt).",
+        "budget_years": "Haushaltsjahre des Haushalts: eines (Haushalt 2026) oder zwei (Doppelhaushalt 2025/2026).",
         "goals": "Die beschlossenen Ziele.",
         "measures": "Die mit dem Zielsystem bestätigten Maßnahmen (wie in data/measures/).",
     },

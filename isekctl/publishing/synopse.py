@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from ..comparing.semantic import Change, DiffResult, FieldChange, Side, delta, goal_order
 from ..comparing.words import Segment
-from ..dates import PartialDate, format_date
+from ..dates import PartialDate, format_date, months_between, months_german
 from ..model import BudgetLine, Config, Goal, Observation, Resolution, StatusReport
 from . import german
 from .jinja import Format, render
@@ -160,7 +160,20 @@ def describe(item: FieldChange, system: Mapping[str, Any], *, summary: bool = Fa
     old, new = value(item.field, item.old, system), value(item.field, item.new, system)
     if item.field.startswith("budget."):
         return f"{name}: {old} → {new} ({german.signed_money(delta(item))})"
+    if item.late:
+        return f"{name}: {old} → {new} – {late_note(item.late)}"
     return f"{name}: {old} → {new}"
+
+
+def late_note(late: tuple[PartialDate, date]) -> str:
+    """'1 Jahr und 7 Monate später als geplant (Ende 3. Quartal 2021; erledigt laut …)'."""
+    end, finished = late
+    months = months_between(end.last, finished)
+    span = f"{months_german(months)} " if months >= 1 else ""
+    return (
+        f"{span}später als geplant (Ende {end.german()}; erledigt laut Statusbericht vom "
+        f"{format_date(finished)})"
+    )
 
 
 def segments(words: Iterable[Segment]) -> list[dict[str, Any]]:
@@ -201,6 +214,7 @@ def present(
         "empty_old": not old and not any(s.op != "+" for s in item.words),
         "empty_new": not new and not any(s.op != "-" for s in item.words),
         "delta": german.signed_money(delta(item)) if item.field.startswith("budget.") else None,
+        "late": late_note(item.late) if item.late else None,
     }
 
 

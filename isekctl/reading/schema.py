@@ -152,7 +152,9 @@ def schema_findings(
         if error["type"] == "extra_forbidden"
         and (
             meant_field := closest(
-                str(error["loc"][-1]), _fields_at(model_class, tuple(error["loc"][:-1]))
+                str(error["loc"][-1]),
+                _fields_at(model_class, tuple(error["loc"][:-1])),
+                FIELD_NAMES,
             )
         )
     }
@@ -181,11 +183,11 @@ def _schema_finding(
     if kind_of_error == "extra_forbidden":
         name = str(loc[-1])
         line, col = document.position(data_loc, key=True)
-        allowed = list(_fields_at(model_class, loc[:-1]))
+        allowed = {field: FIELD_NAMES.get(field, "") for field in _fields_at(model_class, loc[:-1])}
         return rule.at(
             Location(path, line, col),
             f"Unbekanntes Feld `{name}`.",
-            did_you_mean(name, allowed),
+            did_you_mean(name, allowed, limit=25),
         )
     line, col = document.position(data_loc)
     if kind_of_error == "missing":
@@ -201,6 +203,29 @@ def _schema_finding(
     where = f"`{field_name}`: " if field_name else ""
     message, hint = _describe(error, kind_of_error)
     return rule.at(Location(path, line, col), f"{where}{message}", hint)
+
+
+# The German words for the field names, so that a hint can list them with their meaning
+# and `beschreibung:` is recognised as `description:`.
+FIELD_NAMES: Final = {
+    "id": "Kennung", "title": "Titel", "goals": "Ziele", "department": "Fachdienst",
+    "decided_by": "beschlossen von", "status": "Umsetzungsstand", "rating": "Ampel",
+    "rating_reason": "Begründung der Ampel", "term": "Fristigkeit", "start": "Beginn", "end": "Ende",
+    "description": "Beschreibung", "product_area": "Produktbereich", "product": "Produkt",
+    "budget": "Haushaltsansätze", "resolutions": "Beschlüsse", "sdgs": "Nachhaltigkeitsziele",
+    "themes": "Themen", "reports": "Statusberichte", "assumptions": "Annahmen", "level": "Ebene",
+    "parent": "übergeordnetes Ziel", "contributes_to": "trägt bei zu", "replaces": "führt fort",
+    "rationale": "Begründung", "indicators": "Kennzahlen", "state": "Stand",
+    "decided_on": "beschlossen am", "resolution": "Drucksache", "budget_years": "Haushaltsjahre",
+    "measures": "Maßnahmen", "year": "Jahr", "kind": "Art", "amount": "Betrag", "actual": "Ist",
+    "date": "Datum", "text": "Sachstand", "name": "Name", "unit": "Einheit",
+    "source": "Quelle", "baseline": "Ausgangswert", "target": "Zielwert",
+    "target_path": "Sollwerte", "values": "Messwerte", "value": "Wert", "comparison": "Vergleich",
+    "municipality": "Kommune", "levels": "Zielebenen", "product_areas": "Produktbereiche",
+    "departments": "Fachdienste", "statuses": "Status-Vokabular",
+    "done_statuses": "Status, die erledigt bedeuten", "stale_after_months": "Berichtsfrist in Monaten",
+    "checks": "Prüfungen", "items": "Einträge", "number": "Nummer", "body": "Gremium",
+}  # fmt: skip
 
 
 def _data_path(data: Any, loc: PathKey) -> PathKey:
@@ -256,7 +281,8 @@ def _describe(error: Any, kind_of_error: str) -> tuple[str, str | None]:
         ]
         value = error.get("input")
         shown = f"`{value}`" if isinstance(value, str) else "Dieser Wert"
-        hint = did_you_mean(value, options) if isinstance(value, str) else None
+        meant = closest(value, options) if isinstance(value, str) else None
+        hint = f"Meinten Sie `{meant}`?" if meant else None
         return f"{shown} ist nicht erlaubt; erlaubt sind: {', '.join(options)}.", hint
     if kind_of_error in _MESSAGES:
         return _MESSAGES[kind_of_error]

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ..findings import E, Rule
-from ..model import Goal, Measure, Resolution
-from ..project import Project
+from ..model import Goal, Indicator, Measure, Resolution
+from ..project import Item, Project
 from ..publishing import german
-from ..text import suggest, visible
+from ..text import alike, closest, fold, visible
 
-UNKNOWN_ID = Rule("ISEK099", "unknown-id", E, "Ein Ziel oder eine Maßnahme mit dieser ID gibt es nicht.",
-                  "ID prüfen; `isekctl tree` zeigt alle Ziele.", switchable=False, stops=True)  # fmt: skip
+UNKNOWN_ID = Rule("ISEK099", "unknown-id", E,
+                  "Kein Ziel und keine Maßnahme hat diese ID oder diesen Text im Titel.",
+                  "ID prüfen oder einen Teil des Titels angeben; `isekctl tree` zeigt alle Ziele.",
+                  switchable=False, stops=True)  # fmt: skip
+
+# Measure id -> (short mark, sentence): what is overdue today (checks.schedule.marks).
+Marks = Mapping[str, tuple[str, str]]
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -24,8 +32,14 @@ def _status_summary(project: Project, measures: list[Measure]) -> str:
     return ", ".join(f"{n} {project.config.status_name(s)}" for s, n in sorted(counts.items()))
 
 
-def tree(project: Project) -> RenderableType:
-    """The goal hierarchy (parent links), each goal with its measures and their status."""
+def _by_weight(marks: Iterable[str]) -> list[str]:
+    """Late first, then stale."""
+    return sorted(marks, key=lambda mark: ("überfällig" not in mark, mark))
+
+
+def tree(project: Project, marks: Marks | None = None) -> RenderableType:
+    """The goal hierarchy (parent links), each goal with its measures and their status;
+    how many of them are overdue (`marks`), and at the end which ones."""
     from rich.text import Text
     from rich.tree import Tree
 
@@ -41,6 +55,7 @@ def tree(project: Project) -> RenderableType:
             serving[goal_id].append(item.model)
     served = project.served_goals()
     root = Tree(Text(f"{visible(config.municipality)} – ISEK-Zielsystem", style="bold"))
+    marks = marks or {}
 
     def label(goal: Goal) -> Text:
         own = serving.get(goal.id, [])
@@ -48,9 +63,16 @@ def tree(project: Project) -> RenderableType:
         text.append(f" {visible(goal.title)}")
         if own:
             noun = "Maßnahme" if len(own) == 1 else "Maßnahmen"
-            text.append(f" ({len(own)} {noun}: {_status_summary(project, own)})", style="dim")
+            text.append(f" ({len(own)} {noun}: {_status_summary(project, own)}", style="dim")
+            overdue = Counter(marks[m.id][0] for m in own if m.id in marks)
+            if overdue:
+                said = ", ".join(f"{overdue[mark]} {mark}" for mark in _by_weight(overdue))
+                text.append(f"; {said}", style="yellow")
+            text.append(")", style="dim")
         elif goal.id not in served:
             text.append(" (keine Maßnahme)", style="yellow")
+        else:
+            text.append(" (indirekt bedient)", style="dim")
         return text
 
     def add(branch: Any, goal: Goal, depth: int) -> None:
@@ -76,6 +98,13 @@ def tree(project: Project) -> RenderableType:
     total = len(project.measures)
     summary = _status_summary(project, [m.model for m in project.measures])
     root.add(Text(f"{len(goals)} Ziele, {total} Maßnahmen ({summary})", style="dim"))
+    for mark in _by_weight({short for short, _ in marks.values()}):
+        ids = [m for m, (short, _) in marks.items() if short == mark]
+        line = Text(f"{mark[:1].upper()}{mark[1:]} ({len(ids)}): ", style="yellow")
+        line.append(", ".join(visible(m) for m in ids))
+        root.add(line)
+    if marks:
+        root.add(Text("Einzelheiten: isekctl show ID, isekctl validate", style="dim"))
     return root
 
 
@@ -103,6 +132,72 @@ def _resolution(item: str | Resolution) -> str:
     return " ".join(parts)
 
 
+def _budget_table(m: Measure) -> Any:
+    """The budget lines of a measure: year, kind, plan, Ansatz (and Ist and Abweichung)."""
+    from rich.table import Table
+
+    actuals = any(line.actual is not None for line in m.budget)
+    table = Table(title="Haushaltsansätze", title_justify="left")
+    columns = ["Jahr", "Art", "Teilplan", "Ansatz"] + (["Ist", "Abweichung"] if actuals else [])
+    for column in columns:
+        table.add_column(
+            column, justify="right" if column in ("Ansatz", "Ist", "Abweichung") else "left"
+        )
+    order = list(german.BUDGET_KINDS)
+    for line in sorted(m.budget, key=lambda b: (b.year, order.index(b.kind))):
+        row = [str(line.year), german.BUDGET_KINDS[line.kind], german.BUDGET_PLANS[line.kind],
+               german.money(line.amount)]  # fmt: skip
+        if actuals:
+            row += (
+                [german.money(line.actual), german.signed_money(line.actual - line.amount)]
+                if line.actual is not None
+                else ["–", "–"]
+            )
+        table.add_row(*row)
+    for plan in german.PLANS:  # the two Teilpläne are summed separately, never together
+        own = [line for line in m.budget if german.BUDGET_PLANS[line.kind] == plan]
+        if own:
+            total = german.money(sum((line.amount for line in own), Decimal(0)))
+            table.add_row(
+                "", f"Summe {plan}", "", total, *([""] * (2 if actuals else 0)), style="bold"
+            )
+    return table
+
+
+def _indicator_table(indicator: Indicator) -> Any:
+    """A Kennzahl: Soll and Ist per year, trend, achievement and progress status."""
+    from ..publishing.indicators import view
+
+    item = view(indicator)
+    unit = f" ({item['unit']})" if item["unit"] else ""
+    rows = [(f"Kennzahl {item['id']}", f"{item['name']}{unit}")]
+    if item["definition"]:
+        rows.append(("  Definition", item["definition"]))
+    for row in item["rows"]:
+        soll = german.number(row["soll"]) if row["soll"] is not None else "–"
+        ist = german.number(row["ist"]) if row["ist"] is not None else "–"
+        text = f"Soll {soll}, Ist {ist}" if item["has_soll"] else f"Ist {ist}"
+        if row["deviation"] is not None:
+            text += f", Abweichung {row['deviation_text']}"
+        if row["note"]:
+            text += f"; {row['note']}"
+        rows.append((f"  {row['year']}", text))
+    if not item["rows"]:
+        rows.append(("  Werte", "noch keine Messwerte"))
+    if item["trend"]:
+        rows.append(("  Trend", item["trend"]))
+    if item["achievement_text"]:
+        rows.append(("  Zielerreichung", item["achievement_text"]))
+    progress = item["progress"]
+    reason = f" ({progress['reason']})" if progress["reason"] else ""
+    rows.append(("  Bewertung", f"{progress['symbol']} {progress['name']}{reason}"))
+    if item["source"]:
+        rows.append(("  Quelle", item["source"]))
+    if item["sdg_indicator"]:
+        rows.append(("  SDG-Indikator", item["sdg_indicator"]))
+    return _table(rows)
+
+
 def _table(rows: list[tuple[str, str]]) -> Any:
     from rich.table import Table
 
@@ -114,15 +209,133 @@ def _table(rows: list[tuple[str, str]]) -> Any:
     return table
 
 
-def show(project: Project, identifier: str) -> RenderableType:
-    """One goal or measure with everything linked to it; a stop when the id is unknown."""
+# --- finding by id or title ----------------------------------------------------------------
+
+_ID_PARTS: Final = re.compile(r"[\s_.\-–/,;:()„“\"]+")
+_DIGIT: Final = re.compile(r"\d")
+Found = Item[Goal] | Item[Measure]
+
+
+def search(project: Project, text: str) -> tuple[list[Found], list[Found]]:
+    """Goals and measures whose id or title `text` means: the best kind of hit, and the rest.
+
+    Case and umlauts are forgiven (`buergerportal` finds „Bürgerportal“). From the best
+    kind on: the whole title; every word a part of the id (`terminvergabe` for
+    DIGI-TERMINVERGABE); a title that begins with `text`; every word somewhere in id or
+    title – a word with a digit only as a whole (`FD 3` does not find `FD 32`).
+    """
+    words = fold(text).split()
+    if not words:
+        return [], []
+    tiers: list[list[Found]] = [[], [], [], []]
+    items: list[Found] = [*project.goals, *project.measures]
+    for item in items:
+        id_folded, title = fold(item.model.id), fold(item.model.title)
+        text_all = f"{id_folded} {title}"
+        tokens = set(_ID_PARTS.split(text_all))
+        if title == " ".join(words):
+            tiers[0].append(item)
+        elif all(w in _ID_PARTS.split(id_folded) for w in words):
+            tiers[1].append(item)
+        elif title.startswith(" ".join(words)):
+            tiers[2].append(item)
+        elif all((w in tokens) if _DIGIT.search(w) else (w in text_all) for w in words):
+            tiers[3].append(item)
+    best = next((i for i, tier in enumerate(tiers) if tier), None)
+    if best is None:
+        return [], []
+    return tiers[best], [item for tier in tiers[best + 1 :] for item in tier]
+
+
+def _similar_titles(project: Project, text: str) -> list[Found]:
+    """Up to five items whose title words come closest to the words of `text`."""
+    words = fold(text).split()
+    scored: list[tuple[float, str, Found]] = []
+    items: list[Found] = [*project.goals, *project.measures]
+    for item in items:
+        title_words = fold(item.model.title).split() or [""]
+        score = sum(
+            max(difflib.SequenceMatcher(None, w, t).ratio() for t in title_words) for w in words
+        ) / max(len(words), 1)
+        if score >= 0.75:
+            scored.append((-score, item.model.id, item))
+    return [item for *_, item in sorted(scored, key=lambda s: (s[0], s[1]))[:5]]
+
+
+def _not_found(project: Project, text: str) -> Exception:
+    items: list[Found] = [*project.goals, *project.measures]
+    titles = {item.model.id: item.model.title for item in items}
+    meant = closest(text, list(titles), titles)
+    if meant is not None:
+        hint = f"Meinten Sie `{meant}` ({titles[meant]})?"
+    elif similar := _similar_titles(project, text):
+        hint = (
+            "Ähnliche Titel: "
+            + "; ".join(f"`{i.model.id}` ({i.model.title})" for i in similar)
+            + "."
+        )
+    else:
+        hint = "Alle Ziele mit ihren Maßnahmen zeigt `isekctl tree`."
+    return UNKNOWN_ID.stop(
+        f"Kein Ziel und keine Maßnahme hat die ID `{text}` oder „{text}“ im Titel.",
+        hint,
+        usage=True,
+    )
+
+
+def _hits(project: Project, text: str, hits: list[Found], marks: Marks) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(
+        title=f"{len(hits)} Treffer für „{visible(text)}“ – eines anzeigen: isekctl show ID",
+        title_justify="left",
+    )
+    for column in ("ID", "Art", "Titel", "Stand"):
+        table.add_column(column)
+    for item in hits:
+        model = item.model
+        if isinstance(model, Measure):
+            kind, state = "Maßnahme", project.config.status_name(model.status)
+            if model.id in marks:
+                state += f" – {marks[model.id][0]}"
+        else:
+            level = project.config.level(model.level)
+            kind, state = "Ziel", level.name if level else model.level
+        table.add_row(visible(model.id), kind, visible(model.title), visible(state))
+    return table
+
+
+def show(project: Project, identifier: str, marks: Marks | None = None) -> RenderableType:
+    """One goal or measure with everything linked to it, found by its id (in any case),
+    else by (part of) its title; a list when several titles fit; a stop when none does.
+    `marks` says which measures are overdue today."""
     from rich.console import Group
     from rich.rule import Rule
     from rich.table import Table
+    from rich.text import Text
 
     config = project.config
-    goal = next((g for g in project.goals if g.model.id == identifier), None)
-    measure = next((m for m in project.measures if m.model.id == identifier), None)
+    marks = marks or {}
+    items: list[Found] = [*project.goals, *project.measures]
+    target = next((i for i in items if i.model.id == identifier), None)
+    more: list[Found] = []
+    if target is None:
+        same = [i for i in items if alike(identifier, i.model.id)]
+        target = same[0] if len(same) == 1 else None
+    if target is None:
+        hits, more = search(project, identifier)
+        if not hits:
+            raise _not_found(project, identifier)
+        if len(hits) > 1:
+            return _hits(project, identifier, hits + more, marks)
+        target = hits[0]
+    footer = (
+        [Text(f"Weitere Treffer für „{visible(identifier)}“: " + ", ".join(visible(i.model.id) for i in more), style="dim")]
+        if more
+        else []
+    )  # fmt: skip
+    goal = target if isinstance(target.model, Goal) else None
+    measure = target if isinstance(target.model, Measure) else None
     goals = {g.model.id: g.model for g in project.goals}
     if measure is not None:
         m = measure.model
@@ -135,6 +348,20 @@ def show(project: Project, identifier: str) -> RenderableType:
             ("Ampel", f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" + (f" – {m.rating_reason.strip()}" if m.rating_reason else "") if m.rating else "nicht bewertet"),
             ("Zeitraum", _period(m)),
         ]  # fmt: skip
+        if m.id in marks:
+            rows.append(("Termin", marks[m.id][1]))
+        area, source = project.measure_area(m)
+        if area is not None:
+            name = config.product_areas.get(area, "")
+            how = german.AREA_SOURCES[source]
+            rows.append(
+                (
+                    "Produktbereich",
+                    f"{area}" + (f": {name}" if name else "") + (f" ({how})" if how else ""),
+                )
+            )
+        if m.product:
+            rows.append(("Produkt", m.product))
         if m.decided_by:
             rows.append(("Beschlossen von", german.DECIDERS.get(m.decided_by, m.decided_by)))
         if m.resolutions:
@@ -147,20 +374,9 @@ def show(project: Project, identifier: str) -> RenderableType:
             )
         parts: list[Any] = [Rule(visible(m.title)), _table(rows)]
         if m.budget:
-            budget = Table(title="Haushaltsansätze", title_justify="left")
-            for column in ("Jahr", "Art", "Betrag"):
-                budget.add_column(column, justify="right" if column == "Betrag" else "left")
-            for line in m.budget:
-                budget.add_row(
-                    str(line.year), german.BUDGET_KINDS[line.kind], german.money(line.amount)
-                )
-            budget.add_row(
-                "",
-                "Summe",
-                german.money(sum((line.amount for line in m.budget), Decimal(0))),
-                style="bold",
-            )
-            parts.append(budget)
+            parts.append(_budget_table(m))
+        else:
+            parts.append(f"Haushaltsansätze: {german.NOT_BUDGETED}")
         if m.reports:
             reports = Table(title="Statusberichte (neueste zuerst)", title_justify="left")
             for column in ("Datum", "Status", "Sachstand"):
@@ -172,7 +388,7 @@ def show(project: Project, identifier: str) -> RenderableType:
                     visible(report.text.strip()),
                 )
             parts.append(reports)
-        return Group(*parts)
+        return Group(*parts, *footer)
     if goal is not None:
         g = goal.model
         level = config.level(g.level)
@@ -240,13 +456,7 @@ def show(project: Project, identifier: str) -> RenderableType:
         rows.append(("Historie", f"isekctl history {g.id}"))
         parts = [Rule(visible(g.title)), _table(rows)]
         for indicator in g.indicators:
-            values = (
-                ", ".join(f"{v.year}: {german.number(v.value)}" for v in indicator.values)
-                or "noch keine Messwerte"
-            )
-            parts.append(_table([(f"Kennzahl {indicator.id}", f"{indicator.name} ({indicator.unit or 'ohne Einheit'})"),
-                                 ("  Ausgangswert", german.value("baseline", indicator.baseline)),
-                                 ("  Messwerte", values), ("  Zielwert", german.value("target", indicator.target))]))  # fmt: skip
+            parts.append(_indicator_table(indicator))
         table = Table(title=f"Schlüsselmaßnahmen ({len(measures)})", title_justify="left")
         for column in ("ID", "Maßnahme", "Fachdienst", "Status", "Ampel"):
             table.add_column(column)
@@ -254,18 +464,14 @@ def show(project: Project, identifier: str) -> RenderableType:
             rating = (
                 f"{german.RATING_SYMBOLS[m.rating]} {german.RATINGS[m.rating]}" if m.rating else "–"
             )
+            status = config.status_name(m.status)
             table.add_row(
                 visible(m.id),
                 visible(m.title),
                 visible(m.department),
-                config.status_name(m.status),
+                f"{status} – {marks[m.id][0]}" if m.id in marks else status,
                 rating,
             )
         parts.append(table)
-        return Group(*parts)
-    ids = [g.model.id for g in project.goals] + [m.model.id for m in project.measures]
-    raise UNKNOWN_ID.stop(
-        f"Ein Ziel oder eine Maßnahme `{identifier}` gibt es nicht.",
-        suggest(identifier, ids),
-        usage=True,
-    )
+        return Group(*parts, *footer)
+    raise _not_found(project, identifier)  # pragma: no cover - target is a goal or a measure

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import EVERY_DIFF_CASE
+from ..conftest import EVERY_DIFF_CASE, TESTS
 
 CHROMIUM = next(
     (
@@ -98,6 +98,10 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         app, ["report", "--repo", str(rated), "--out", str(out / "rated"), *day, "--allow-errors"]
     )
     assert result.exit_code == 0, result.output
+    four = TESTS / "repos" / "vier-ebenen"  # charts, actuals, four levels, 17 product areas
+    result = runner.invoke(app, ["report", "--repo", str(four), "--out", str(out / "vier"),
+                                 "--stichtag", "2026-01-15"])  # fmt: skip
+    assert result.exit_code == 0, result.output
     return out
 
 
@@ -148,9 +152,11 @@ REPORTS = [
     "stadtentwicklungsbericht.html",
     "haushaltsbericht.html",
     "massnahmenliste.html",
+    "nachhaltigkeitsbericht.html",
 ]
 PAGES = [
     *REPORTS, "since/zielsystem.html", *(f"arbeitsstand/{p}" for p in REPORTS), *(f"rated/{p}" for p in REPORTS),
+    "vier/stadtentwicklungsbericht.html", "vier/haushaltsbericht.html", "vier/nachhaltigkeitsbericht.html",
 ]  # fmt: skip
 SYNOPSES = ["synopse.html", "synopse-alle.html"]
 

@@ -110,7 +110,7 @@ def test_quiet_leaves_out_notices_but_not_results_or_errors(
     result = run("-q", "report", "--repo", example, "--out", tmp_path / "r", "--kind", "zielsystem")
     assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
     assert (tmp_path / "r" / "zielsystem.html").is_file()
-    clean = run("-q", "validate", "--repo", example)
+    clean = run("-q", "validate", "--repo", build_repo(tmp_path / "clean"))
     assert clean.exit_code == 0 and clean.stdout == "" and clean.stderr == ""
     broken = build_repo(tmp_path / "broken", CASES / "ISEK041-unknown-department" / "fail")
     found = run("--quiet", "validate", "--repo", broken)

@@ -317,7 +317,7 @@ def test_a_closed_pipe_is_a_quiet_exit_and_all_files_are_written(tmp_path: Path)
     done = _closed_pipe(["report", "--format", "md", "--out", "berichte"], clean)
     assert done.returncode == 0, done.stderr
     assert b"Fehler" not in done.stderr  # notices ("geschrieben: …") go to stderr
-    assert len(list((clean / "berichte").glob("*.md"))) == 4
+    assert len(list((clean / "berichte").glob("*.md"))) == 5  # every kind of report
     done = _closed_pipe(["export", "--out", "opendata"], clean)
     assert done.returncode == 0 and b"Fehler" not in done.stderr
     assert (clean / "opendata" / "datapackage.json").is_file()

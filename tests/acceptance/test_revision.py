@@ -34,8 +34,10 @@ def test_freeze_writes_a_valid_revision_and_diff_is_empty(example: Path, run: Ru
     validated = run("validate", "--repo", example, "--format", "json")
     assert validated.exit_code == 0
     # the new decided revision covers 2023/2024 and its Finanzplanung to 2027: the 2021/2022
-    # budget lines are history and the 2025 ones are inside, so nothing to warn about
-    assert json.loads(validated.stdout)["findings"] == []
+    # budget lines are history and the 2025 ones are inside, so nothing to warn about but
+    # what is overdue today (late measures, old Statusberichte)
+    codes = {f["code"] for f in json.loads(validated.stdout)["findings"]}
+    assert codes <= {"ISEK072", "ISEK073"}
     assert run("diff", "2022", "--repo", example, "--exit-code").exit_code == 0
     compared = json.loads(run("diff", "2022", "--repo", example, "-f", "json").stdout)
     assert compared["compared_measures"] is True and compared["changes"] == []

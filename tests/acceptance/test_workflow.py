@@ -56,7 +56,7 @@ def test_new_measure_refuses_taken_ids_and_suggests_the_nearest(repo: Path, run:
         "--repo",
         repo,
     )
-    assert typo.exit_code == 2 and "Meinten Sie `FD 32`?" in typo.stderr
+    assert typo.exit_code == 2 and "`FD 10` (Organisation), `FD 32` (Ordnung" in typo.stderr
     goal = run(
         "new",
         "measure",
@@ -94,7 +94,7 @@ def test_new_measure_without_options_and_without_terminal_is_a_usage_error(
 ) -> None:
     result = run("new", "measure", "M-2", "--repo", repo)
     assert result.exit_code == 2
-    assert "--title fehlt" in result.output
+    assert "--title, --goal und --department fehlen" in result.output
 
 
 def test_new_goal_appends_and_keeps_comments(repo: Path, run: Run) -> None:
@@ -107,8 +107,8 @@ def test_new_goal_appends_and_keeps_comments(repo: Path, run: Run) -> None:
     assert result.exit_code == 0, result.output
     text = goals.read_text(encoding="utf-8")
     assert text.startswith("# Ziele der Teststadt\n")
-    assert text.endswith(
-        "  - id: F2\n    title: Bildung stärken\n    level: fachziel\n    product_area: 2\n    parent: L1\n"
+    assert text.endswith(  # the product area as isek.yaml writes it
+        "  - id: F2\n    title: Bildung stärken\n    level: fachziel\n    product_area: '02'\n    parent: L1\n"
     )
     validated = run("validate", "--repo", repo, "--format", "json")
     assert [f["code"] for f in json.loads(validated.stdout)["findings"]] == ["ISEK070"]
@@ -130,7 +130,7 @@ def test_new_goal_checks_level_product_area_and_parent(repo: Path, run: Run) -> 
         "--repo",
         repo,
     )
-    assert level.exit_code == 2 and "Meinten Sie `fachziel`?" in level.stderr
+    assert level.exit_code == 2 and "Meinten Sie `fachziel` (Fachziele)?" in level.stderr
     parent = run(
         "new", "goal", "F2", "--title", "x", "--level", "leitziel", "--parent", "L9", "--repo", repo
     )
@@ -283,7 +283,7 @@ def test_show_goal_and_measure(example: Path, run: Run) -> None:
     assert "0121/2018/MV (Ratsversammlung, 18.06.2019" in measure.stdout
     assert "28.10.2020" in measure.stdout
     unknown = run("show", "KLIMAA", "--repo", example)
-    assert unknown.exit_code == 2 and "Meinten Sie `KLIMA`?" in unknown.stderr
+    assert unknown.exit_code == 2 and "Meinten Sie `KLIMA` (Natürliche" in unknown.stderr
 
 
 def test_tree_shows_hierarchy_and_counts(example: Path, run: Run) -> None:
@@ -321,12 +321,82 @@ def test_new_measure_asks_for_each_field_on_a_terminal(repo: Path, run: Run, mon
     import isekctl.cli.office
 
     monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
-    answers = "M-7\nBürgerbüro digital\nF1, L1\nFD 32\n"
+    answers = "\n".join([
+        "F1",  # taken: asked again
+        "M-7",
+        "Bürgerbüro digital",
+        "F9, Digitalisierung",  # unknown goal: the list, asked again
+        "digitalisierung, zukunftsfähig",  # goals by part of their title
+        "Ordnung",  # department by part of its name
+        "",  # status: the default
+        "2025-13",  # not a date: asked again
+        "2025-Q3",
+        "2024",  # end before start: asked again
+        "2027",
+        "2025 investition 1.500.000",  # thousands dots: asked again
+        "2025 inv 1500000",
+        "2026 aufwand 20000",
+        "",
+    ]) + "\n"  # fmt: skip
     result = run("new", "measure", "--repo", repo, input=answers)
     assert result.exit_code == 0, result.output
-    assert "Titel:" in result.output and "Ziele (IDs, mit Komma getrennt):" in result.output
+    out = result.output
+    assert "Die ID `F1` ist schon vergeben." in out
+    assert (
+        "Das Ziel „F9“ gibt es nicht." in out
+        and "  1) L1 – Verwaltung zukunftsfähig gestalten" in out
+    )
+    assert "→ FD 32 – Ordnung und Sicherheit" in out
+    assert "Beginn: `2025-13`: Monat 13 gibt es nicht." in out
+    assert "Das Ende 2024 liegt vor dem Beginn 2025-Q3." in out
+    assert "meinten Sie 1500000?" in out
     text = (repo / "data" / "measures" / "M-7.yaml").read_text(encoding="utf-8")
-    assert "title: Bürgerbüro digital\ngoals: [F1, L1]\ndepartment: FD 32\n" in text
+    assert text.endswith(
+        "id: M-7\ntitle: Bürgerbüro digital\ngoals: [F1, L1]\ndepartment: FD 32\nstatus: geplant\n"
+        "start: 2025-Q3\nend: 2027\nbudget:\n"
+        "  - {year: 2025, kind: investition, amount: 1500000}\n"
+        "  - {year: 2026, kind: aufwand, amount: 20000}\n"
+    )
+    assert run("validate", "--repo", repo).exit_code == 0
+
+
+def test_new_measure_offers_to_add_an_unknown_department(repo: Path, run: Run, monkeypatch) -> None:
+    import isekctl.cli.office
+
+    config = repo / "isek.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "departments:", "# die Fachdienste\ndepartments:"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
+    answers = "M-8\nSchulhof\nF1\nFD 40\nj\nSchule: Bau und Betrieb\n\n\n\n\n"
+    result = run("new", "measure", "--repo", repo, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Den Fachdienst „FD 40“ gibt es in isek.yaml nicht. Neu eintragen?" in result.output
+    text = config.read_text(encoding="utf-8")
+    assert "# die Fachdienste\ndepartments:\n" in text
+    assert "  FD 32: Ordnung und Sicherheit\n  FD 40: 'Schule: Bau und Betrieb'\n" in text
+    assert "department: FD 40\n" in (repo / "data" / "measures" / "M-8.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert run("validate", "--repo", repo).exit_code == 0
+
+
+def test_new_measure_options_take_names_too(repo: Path, run: Run) -> None:
+    result = run("new", "measure", "M-9", "--title", "x", "--goal", "Digitalisierung",
+                 "--department", "ordnung", "--budget", "2025 personal 3000", "--repo", repo)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (repo / "data" / "measures" / "M-9.yaml").read_text(encoding="utf-8")
+    assert "goals: [F1]\ndepartment: FD 32\n" in text
+    assert "  - {year: 2025, kind: personal, amount: 3000}\n" in text
+    several = run("new", "measure", "M-10", "--title", "x", "--goal", "gestalten",
+                  "--department", "FD 10", "--repo", repo)  # fmt: skip
+    assert several.exit_code == 2
+    assert "„gestalten“ passt zu mehreren Zielen: L1 – Verwaltung zukunftsfähig gestalten; F1" in (
+        several.stderr
+    )
 
 
 def test_new_goal_asks_for_the_product_area_when_the_level_needs_one(
@@ -335,8 +405,120 @@ def test_new_goal_asks_for_the_product_area_when_the_level_needs_one(
     import isekctl.cli.office
 
     monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
-    result = run("new", "goal", "--repo", repo, input="F5\nSchulen sanieren\nfachziel\n02\n")
+    answers = "F5\nSchulen sanieren\nFachziele\n7\nschule\nverwaltung\n"
+    result = run("new", "goal", "--repo", repo, input=answers)
     assert result.exit_code == 0, result.output
-    assert "product_area: '02'" in (repo / "data" / "goals" / "ziele.yaml").read_text(
-        encoding="utf-8"
+    assert "Den Produktbereich „7“ gibt es nicht." in result.output
+    text = (repo / "data" / "goals" / "ziele.yaml").read_text(encoding="utf-8")
+    assert text.endswith(
+        "  - id: F5\n    title: Schulen sanieren\n    level: fachziel\n    product_area: '02'\n"
+        "    parent: L1\n"
     )
+
+
+def test_new_report_adds_a_status_report_and_keeps_the_file(repo: Path, run: Run) -> None:
+    measure = repo / "data" / "measures" / "M-1.yaml"
+    run("fmt", measure, "--repo", repo)
+    measure.write_text("# Maßnahme M-1\n" + measure.read_text(encoding="utf-8"), encoding="utf-8")
+    before = measure.read_text(encoding="utf-8")
+    text = "live gegangen: 40 Leistungen, #1 im Land, \"digital first\" – 'sofort'"
+    result = run("new", "report", "m-1", "--text", text, "--date", "27.11.2025",
+                 "--status", "Abgeschlossen", "--repo", repo)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Statusbericht vom 27.11.2025 ergänzt: data/measures/M-1.yaml" in result.stderr
+    after = measure.read_text(encoding="utf-8")
+    assert after.startswith("# Maßnahme M-1\n")
+    assert after == before.replace("status: laufend\n", "status: abgeschlossen\n", 1) + (
+        "  - date: 2025-11-27\n    status: abgeschlossen\n"
+        "    text: 'live gegangen: 40 Leistungen, #1 im Land, \"digital first\" – ''sofort'''\n"
+    )
+    import yaml
+
+    assert yaml.safe_load(after)["reports"][-1]["text"] == text
+    assert run("validate", "--repo", repo, "--strict").exit_code == 0
+
+
+def test_new_report_by_status_name_with_umlauts_and_the_ampel(example: Path, run: Run) -> None:
+    result = run("new", "report", "Bürgerportal", "--text", "Ausschreibung gescheitert.",
+                 "--status", "verzögert", "--date", "2024-05-02", "--rating", "rot",
+                 "--rating-reason", "Neue Ausschreibung nötig", "--repo", example)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (example / "data" / "measures" / "DIGI-BUERGERPORTAL.yaml").read_text(encoding="utf-8")
+    assert "\nstatus: verzoegert\nrating: rot\nrating_reason: Neue Ausschreibung nötig\n" in text
+    assert (
+        "  - date: 2024-05-02\n    status: verzoegert\n    text: Ausschreibung gescheitert.\n"
+        in text
+    )
+    missing = run("new", "report", "DIGI-WLAN", "--text", "x", "--status", "verzögert",
+                  "--rating", "gelb", "--repo", example)  # fmt: skip
+    assert missing.exit_code == 2 and "Die Ampel gelb braucht eine Begründung." in missing.stderr
+    hint = run("new", "report", "DIGI-WLAN", "--text", "Lieferverzug.", "--status", "verzoegert",
+               "--repo", example)  # fmt: skip
+    assert hint.exit_code == 0 and "mit --rating und --rating-reason anpassen" in hint.stderr
+
+
+def test_new_report_refuses_what_would_be_wrong(repo: Path, run: Run) -> None:
+    measure = repo / "data" / "measures" / "M-1.yaml"
+    before = measure.read_bytes()
+    future = run("new", "report", "M-1", "--text", "x", "--date", "2999-01-01", "--repo", repo)
+    assert future.exit_code == 2 and "liegt in der Zukunft" in future.stderr
+    unknown = run("new", "report", "M-1", "--text", "x", "--status", "fertig", "--repo", repo)
+    assert unknown.exit_code == 2 and "Den Status „fertig“ gibt es nicht." in unknown.stderr
+    nothing = run("new", "report", "Z-9", "--text", "x", "--repo", repo)
+    assert nothing.exit_code == 2 and "Die Maßnahme „Z-9“ gibt es nicht." in nothing.stderr
+    no_text = run("new", "report", "M-1", "--repo", repo)
+    assert no_text.exit_code == 2 and "--text fehlt" in no_text.output
+    assert measure.read_bytes() == before
+
+
+def test_new_report_in_date_order_asks_about_the_ampel_on_a_terminal(
+    repo: Path, run: Run, monkeypatch
+) -> None:
+    import isekctl.cli.office
+
+    base = repo / "isek.yaml"
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("abgeschlossen]", "abgeschlossen, verzoegert]"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(isekctl.cli.office, "at_terminal", lambda: True)
+    answers = "\n".join(["2025-01-15", "verzögert", "Lieferengpass: Geräte fehlen",
+                         "lila", "gelb", "Lieferung im März erwartet"]) + "\n"  # fmt: skip
+    result = run("new", "report", "Terminvergabe", "--repo", repo, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Ampel (grün, gelb oder rot; leer = keiner Farbe)" in result.output
+    assert "Die Ampel „lila“ gibt es nicht." in result.output
+    text = (repo / "data" / "measures" / "M-1.yaml").read_text(encoding="utf-8")
+    assert "status: verzoegert\nrating: gelb\nrating_reason: Lieferung im März erwartet\n" in text
+    reports = text.split("reports:\n", 1)[1]
+    assert reports.index("2025-01-15") < reports.index("2025-03-01"), "reports stay in date order"
+    assert "text: 'Lieferengpass: Geräte fehlen'" in reports
+
+
+def test_init_checks_its_target_before_writing_anything(tmp_path: Path, run: Run) -> None:
+    target = tmp_path / "geklont"
+    (target / ".git").mkdir(parents=True)
+    (target / "README.md").write_text("# Projekt aus GitLab\n", encoding="utf-8")
+    result = run("init", target, "--municipality", "Stadt Kiel")
+    assert result.exit_code == 1 and "ISEK093" in result.stderr
+    assert "gibt es schon: README.md. Es wurde nichts geschrieben." in result.stderr
+    assert "--force" not in result.stderr
+    assert sorted(p.name for p in target.iterdir()) == [".git", "README.md"]
+    (target / "README.md").unlink()
+    assert run("init", target, "--municipality", "Stadt Kiel").exit_code == 0, (
+        "a .git folder is fine"
+    )
+    file = tmp_path / "datei"
+    file.write_text("x", encoding="utf-8")
+    assert run("init", file, "--municipality", "x").exit_code in (1, 2)
+    assert file.read_text(encoding="utf-8") == "x"
+
+
+def test_the_fmt_hook_passes_only_data_files() -> None:
+    import re
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    pattern = re.compile(next(h for h in hooks if h["id"] == "isekctl-fmt")["files"])
+    assert pattern.search("isek.yaml") and pattern.search("data/measures/M-1.yaml")
+    for other in ("data/notizen/x.yaml", ".github/workflows/isek.yml", "templates/a.yaml"):
+        assert not pattern.search(other), other
