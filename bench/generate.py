@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,17 @@ LINKS = [
     "über",
 ]
 DEPARTMENTS = ["FD 32", "FD 53", "FD 70", "Controlling", "Digitalisierung"]
+# Dates follow today, so that the generated measures are neither overdue nor without a
+# recent status report whenever the benchmark runs (the checks warn about both).
+TODAY = date.today()
+YEAR = TODAY.year
+
+
+def report_day(slot: int) -> str:
+    """Slot 1..12 of the last six months (12 is a week ago), as an ISO date."""
+    return (TODAY - timedelta(days=7 + (12 - slot) * 15)).isoformat()
+
+
 STATUSES = ["geplant", "laufend", "abgeschlossen", "verzoegert"]
 
 
@@ -132,7 +144,7 @@ def measure_text(
 ) -> str:
     status = rng.choice(STATUSES)
     reports = [
-        f"  - date: 2021-{month:02d}-15\n    status: {status}\n    text: >-\n"
+        f"  - date: {report_day(month)}\n    status: {status}\n    text: >-\n"
         + wrap(paragraph(rng, rng.randint(1, 3)), "      ")
         for month in sorted(rng.sample(range(1, 13), rng.randint(1, 5)))
     ]
@@ -149,8 +161,8 @@ def measure_text(
         lines.append(f"rating_reason: {sentence(rng, 8)}")
     lines += [
         "term: mittelfristig",
-        f"start: 2021-Q{rng.randint(1, 2)}",
-        f"end: {'2022-12-31' if not changed else '2023-H1'}",
+        f"start: {YEAR - 1}-Q{rng.randint(1, 2)}",
+        f"end: {f'{YEAR + 2}-12-31' if not changed else f'{YEAR + 3}-H1'}",
         "description: |",
         wrap(paragraph(rng, rng.randint(2, 12)), "  "),
         "budget:",
@@ -205,8 +217,8 @@ def flow_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> 
         f"status: {status}",
         "rating: gruen",
         "term: mittelfristig",
-        f"start: 2021-Q{rng.randint(1, 2)}",
-        "end: 2022-12-31",
+        f"start: {YEAR - 1}-Q{rng.randint(1, 2)}",
+        f"end: {YEAR + 2}-12-31",
         f'description: "{_quoted(rng, rng.randint(10, 30))}"',
         "budget:",
     ]
@@ -220,7 +232,7 @@ def flow_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> 
     ]
     for month in sorted(rng.sample(range(1, 13), rng.randint(3, 8))):
         text = _quoted(rng, rng.randint(6, 18))
-        lines.append(f'  - {{date: 2021-{month:02d}-01, status: {status}, text: "{text}"}}')
+        lines.append(f'  - {{date: {report_day(month)}, status: {status}, text: "{text}"}}')
     return "\n".join(lines) + "\n"
 
 
@@ -236,13 +248,13 @@ def long_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> 
         "description: |",
         description,
         "budget:",
-        "  - year: 2021",
+        "  - year: 2021",  # budget years within the example's decided financial planning
         "    kind: investition",
         f"    amount: {rng.randint(1, 500) * 100}",
         "reports:",
     ]
     for month in sorted(rng.sample(range(1, 13), rng.randint(6, 10))):
-        lines += [f"  - date: 2021-{month:02d}-15", f"    status: {status}", "    text: |"]
+        lines += [f"  - date: {report_day(month)}", f"    status: {status}", "    text: |"]
         lines += ["      " + sentence(rng, rng.randint(6, 12)) for _ in range(rng.randint(1, 4))]
     return "\n".join(lines) + "\n"
 
@@ -267,7 +279,7 @@ def goal_lines(
             f"      - id: {identifier}-K1",
             f"        name: {sentence(rng, 6)[:-1]}",
             "        unit: Leistungen",
-            f"        target: {{year: 2025, value: {rng.randint(1, 900)}, comparison: '>='}}",
+            f"        target: {{year: {YEAR + 3}, value: {rng.randint(1, 900)}, comparison: '>='}}",
         ]
     return lines
 

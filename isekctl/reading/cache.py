@@ -114,6 +114,7 @@ class Cache:
     _rows: dict[FileKey, Row] | None = None  # all stored results, once read
     _stored: int = 0  # how many results the segments hold (live or not), once read
     _new: dict[FileKey, Row] = field(default_factory=dict)
+    _released: bool = False  # the rows were dropped after reading (see release)
     _dirty: bool = False
 
     @classmethod
@@ -232,6 +233,15 @@ class Cache:
             self._rows, self._stored = rows, stored
         return self._rows
 
+    def release(self, live: int) -> None:
+        """Drop the stored rows once read, unless the next save will compact (needs them)."""
+        if self._rows is not None and not self._compaction_due(live):
+            self._rows = {}
+            self._released = True
+
+    def _compaction_due(self, live: int) -> bool:
+        return len(self.segments) >= _MAX_SEGMENTS or self._stored > 2 * live + 64
+
     # --- writing ------------------------------------------------------------------------
 
     def add_files(self, rows: dict[FileKey, Row]) -> None:
@@ -251,11 +261,9 @@ class Cache:
     def _save(self, live: set[FileKey]) -> None:
         new = {key: row for key, row in self._new.items() if key in live}
         self._new = {}
-        stored = self._stored + len(new)
         rows = self._rows
-        compact = rows is not None and (
-            len(self.segments) >= _MAX_SEGMENTS or stored > 2 * len(live) + 64
-        )
+        self._stored += len(new)
+        compact = rows is not None and not self._released and self._compaction_due(len(live))
         if not new and not compact and not self._dirty:
             return
         self._make_folder()

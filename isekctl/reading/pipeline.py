@@ -163,7 +163,11 @@ def _claims(counter: Any, total: int, chunk: int) -> Iterator[range]:
 def _child(
     tasks: list[Task], source: Source | None, counter: Any, chunk: int, sender: Connection
 ) -> None:
-    """A worker process: take tasks until none are left, then send the results as plain rows."""
+    """A worker process: take tasks until none are left, sending results as plain rows.
+
+    Results go out in batches while the worker goes on, so the main process can turn
+    them into models between its own tasks instead of all at the end.
+    """
     try:
         from .plain import finding_row, result_row
 
@@ -175,10 +179,17 @@ def _child(
                     out.append((i, file_digest, finding_row(item), None))
                 else:
                     out.append((i, file_digest, None, result_row(item)))
+            if len(out) >= _BATCH:
+                sender.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+                out = []
         sender.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send_bytes(b"")  # done
     except BaseException:  # the main process does this share again and reports any error
         os._exit(1)
     sender.close()
+
+
+_BATCH: Final = 200  # results a worker sends at once
 
 
 def _start_method() -> str | None:
@@ -230,27 +241,45 @@ def _process_all(
         process.start()
         sender.close()
         children.append((process, receiver))
+
+    def absorb(message: bytes) -> None:
+        # plain rows pickled by our own child process, through a pipe only it can write to
+        for i, file_digest, problem, row in pickle.loads(message):
+            if done[i] is None:
+                path = tasks[i][0]
+                item = finding(problem, path) if problem is not None else result(path, row or [])
+                done[i] = (file_digest, item, row)
+
+    ended = [False] * len(children)
     for claim in _claims(counter, total, chunk):
         for i in claim:
             done[i] = (*_work(source, tasks[i]), None)
         if progress:
             progress(min(claim.stop, total), total)
-    for process, receiver in children:
-        try:
-            out = pickle.loads(receiver.recv_bytes())
-        except (EOFError, OSError, pickle.UnpicklingError):  # the child died
-            out = []
+        for k, (_, receiver) in enumerate(children):  # what the workers finished meanwhile
+            ended[k] = ended[k] or _drain(receiver, absorb, wait=False)
+    for k, (process, receiver) in enumerate(children):
+        if not ended[k]:
+            _drain(receiver, absorb, wait=True)
         receiver.close()
         process.join()
-        for i, file_digest, problem, row in out:
-            if done[i] is None:
-                path = tasks[i][0]
-                item = finding(problem, path) if problem is not None else result(path, row or [])
-                done[i] = (file_digest, item, row)
     for i, slot in enumerate(done):
         if slot is None:  # a worker died before it finished its share: do it here
             done[i] = (*_work(source, tasks[i]), None)
     return cast("list[Done]", done)
+
+
+def _drain(receiver: Connection, absorb: Callable[[bytes], None], *, wait: bool) -> bool:
+    """Take in a worker's messages (all until its end when `wait`); True once it has ended."""
+    try:
+        while wait or receiver.poll():
+            message = receiver.recv_bytes()
+            if not message:
+                return True
+            absorb(message)
+    except (EOFError, OSError, pickle.UnpicklingError):  # the child died: its rest is redone
+        return True
+    return False
 
 
 def default_jobs() -> int:
@@ -424,6 +453,9 @@ def _load(
                 continue
             content = raw
         todo.append((path, entry.kind, content))
+    if cache is not None:
+        cache.release(len(entries))  # the rows are models now; keep memory for the rest
+        stored = {}
     new_rows: dict[tuple[str, str], Row] = {}
     if todo:
         worker_source = source if any(raw is None for _, _, raw in todo) else None

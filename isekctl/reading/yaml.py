@@ -1,12 +1,15 @@
 """Reading YAML safely and fast, with the line and column of every value.
 
-Reading goes through libyaml's event stream (ruamel's C parser) and builds plain
-dicts, lists and strings itself. That is faster than any constructor, keeps every
-position, and lets us refuse what has no place in these files (anchors, aliases,
-tags, directives, second documents, complex keys, duplicate keys, excessive
-depth) before anything is expanded. Every scalar stays the text that was written;
-`model.py` decides what it means. The round-trip loader, which keeps comments, is
-only used by the commands that write files back (see `writing/`).
+libyaml (ruamel's C extension) composes each file's node tree in C, and one Python
+walk turns it into plain dicts, lists and strings (`_build_composed`): faster than any
+constructor, and nothing is expanded. Whatever that walk does not vouch for goes to
+libyaml's event stream instead (`_build`, `_build_fast`), which refuses what has no
+place in these files (anchors, aliases, tags, directives, second documents, complex
+keys, duplicate keys, excessive depth or size) with the exact finding and position:
+the tests read every input both ways and compare. Texts that could nest deeply never
+reach the composer, which recurses in C without a limit. Every scalar stays the text
+that was written; `model.py` decides what it means. The round-trip loader, which keeps
+comments, is only used by the commands that write files back (see `writing/`).
 """
 
 from __future__ import annotations

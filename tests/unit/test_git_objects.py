@@ -117,3 +117,26 @@ def test_loose_objects_and_a_missing_pack_index(history: Path) -> None:
     found = objects.blobs(wanted)
     assert found and all(sources._is_blob(sha, data) for sha, data in found.items())
     assert contents(source) == one_by_one(history, "HEAD")
+
+
+def test_a_crlf_checkout_reads_like_its_commit(history: Path) -> None:
+    """Git for Windows checks files out with CRLF (core.autocrlf=true) and commits LF."""
+    from isekctl.reading.pipeline import load
+    from isekctl.reading.sources import Directory, git_version
+
+    git(history, "rm", "-q", "--cached", "data/measures/GROSS.yaml", "data/measures/LINK.yaml")
+    (history / "data" / "measures" / "GROSS.yaml").unlink()
+    (history / "data" / "measures" / "LINK.yaml").unlink()
+    git(history, "commit", "-qm", "vier")
+    for path in [history / "isek.yaml", *(history / "data").rglob("*.yaml")]:
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    work = load(Directory(history), use_cache=False)
+    committed = load(GitCommit.open(history, "HEAD"), use_cache=False)
+    assert work.project is not None and committed.project is not None
+    assert [m.model for m in work.project.measures] == [m.model for m in committed.project.measures]
+    assert [g.model for g in work.project.goals] == [g.model for g in committed.project.goals]
+    assert [(f.location, f.code) for f in work.findings] == [
+        (f.location, f.code) for f in committed.findings
+    ]
+    found = git_version(history)
+    assert found is not None and found[2] is False, "only line ends differ: not a change"
