@@ -2,9 +2,13 @@
 
 This is the one entry point the commands use to get a `Project` and its findings:
 bytes (`sources`) -> plain data with positions (`yaml`) -> models (`schema`) ->
-findings of each file and of the whole project (`checks`). Parsing is per file and
-independent, so large repositories are spread over the cores; results are cached
-by content hash (see `cache.py`).
+findings of each file and of the whole project (`checks`). Each file is processed on
+its own, so from a few dozen files on, worker processes share the work with the main
+process: every process takes the next few files from a shared counter (one that
+starts late, or shares its core with other work, simply takes fewer) and the workers
+send their results back as plain rows (`plain.py`). Results are cached by content
+hash (`cache.py`); a run over the same files, configuration and day returns the
+findings of the earlier run without reading a file.
 """
 
 from __future__ import annotations
@@ -223,10 +227,11 @@ def _process_all(
             if progress and i % 200 == 0:
                 progress(i, total)
         return cast("list[Done]", done)
+    from . import schema  # noqa: F401 - imported once here, so forked workers inherit it
     from .plain import finding, result
     from .yaml import preload
 
-    preload()  # import once here, so forked processes inherit it instead of importing again
+    preload()
     counter = context.Value("q", 0)
     chunk = max(1, min(16, total // (workers * 8)))
     for stream in (sys.stdout, sys.stderr):  # a forked child must not print our buffers again
