@@ -33,7 +33,7 @@ from typing import Any, Final, NamedTuple, Protocol, cast
 from ..findings import E, Finding, Location, Rule
 from ..model import FileKind
 from ..text import escaped, needs_escaping
-from .yaml import MAX_BYTES, too_large
+from .limits import MAX_BYTES
 
 NOT_A_FILE = Rule(
     "ISEK010",
@@ -218,6 +218,12 @@ def _read_all(fd: int, first: int, limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+def _too_large(path: str) -> Finding:
+    from .yaml import too_large  # the reader's rule (ISEK007); rare, so imported here
+
+    return too_large(path)
 
 
 def bad_name(path: str) -> Finding:
@@ -409,7 +415,7 @@ class GitCommit:
         for path, blob in readable.items():
             data = found.get(blob.binsha)
             if data is not None:
-                contents[path] = data if len(data) <= MAX_BYTES else too_large(path)
+                contents[path] = data if len(data) <= MAX_BYTES else _too_large(path)
         return contents
 
     def _read_one(self, path: str) -> bytes | Finding:
@@ -425,7 +431,7 @@ class GitCommit:
         try:
             info = self._commit.repo.odb.info(blob.binsha)
             if info.size > MAX_BYTES:  # from the object header: nothing is unpacked
-                return too_large(path)
+                return _too_large(path)
             data: bytes = self._commit.repo.odb.stream(blob.binsha).read(MAX_BYTES + 1)
         except Exception:  # the object is missing (partial clone) or damaged
             return NOT_A_FILE.at(

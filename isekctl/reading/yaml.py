@@ -25,10 +25,9 @@ from typing import Any, Final
 from ..checks.text import WHITESPACE, escaped_findings, raw_text_findings
 from ..findings import E, Finding, Location, Rule, W
 from ..project import PathKey, Position, Tables, locate
-
-MAX_BYTES: Final = 512 * 1024  # a measure file has ~2 KB, a large revision ~200 KB
-MAX_DEPTH: Final = 30
-MAX_NODES: Final = 100_000
+from .limits import MAX_BYTES as MAX_BYTES  # re-exported: the writers check them too
+from .limits import MAX_DEPTH as MAX_DEPTH
+from .limits import MAX_NODES as MAX_NODES
 
 SYNTAX = Rule(
     "ISEK001",
@@ -1040,9 +1039,10 @@ def _bounded(text: str) -> bool:
     flows = text.count("[") + text.count("{")
     if flows > _SAFE_FLOW:
         return False
-    indicators = flows + text.count(":") + text.count(",") + text.count("-") + text.count("?")
-    if 2 * indicators + 1 > MAX_NODES:
-        return False  # maybe over the item limit: the event loop counts without a tree
+    if size > MAX_NODES // 2:  # (below, at most two nodes per character: within the limit)
+        indicators = flows + text.count(":") + text.count(",") + text.count("-")
+        if 2 * (indicators + text.count("?")) + 1 > MAX_NODES:
+            return False  # maybe over the item limit: the event loop counts without a tree
     if text[:_SAFE_INDENT].lstrip(" \t?:-") == "":
         return False  # the first line is that deep
     return _DEEP_LINE.search(text) is None
