@@ -1,4 +1,4 @@
-"""The limits every data file is read within (documented in the README and ISEK007).
+"""The limits every data file is read within (the reader refuses a file beyond them).
 
 A module of its own, so that listing and reading files needs no YAML machinery.
 """
