@@ -221,7 +221,7 @@ def _read_all(fd: int, first: int, limit: int) -> bytes:
 
 
 def _too_large(path: str) -> Finding:
-    from .yaml import too_large  # the reader's rule (ISEK007); rare, so imported here
+    from .yaml import too_large  # the reader's own finding; rare, so imported here
 
     return too_large(path)
 
