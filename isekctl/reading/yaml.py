@@ -615,6 +615,16 @@ _NO_KEY: Final = object()
 _QUOTES: Final = ("'", '"')
 
 
+def _quotes_that_matter(text: str) -> tuple[str, ...]:
+    """The quoting styles whose values may hold what the text hygiene checks look for.
+
+    A quoted value differs from what is written only through escapes (`\\t`, `\\e`,
+    `\\u00a0` …), which need a backslash; control characters written as they are end
+    the file earlier (raw text), and blanks and tabs are seen in the value itself.
+    """
+    return _QUOTES if "\\" in text else ()
+
+
 def _is_nfc(text: str) -> bool:
     return text.isascii() or unicodedata.is_normalized("NFC", text)
 
@@ -637,6 +647,7 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
     root: Any = None
     documents = nodes = 0
     untidy = False
+    quotes = _quotes_that_matter(text)
     while (event := next_event()) is not None:
         kind = type(event)
         if kind is scalar or kind is mapping or kind is sequence:
@@ -651,9 +662,7 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
                 elif not untidy:
                     # the same blank test as checks._text_problems; escapes exist only in quotes
                     body = value.rstrip("\n")
-                    untidy = (
-                        style in _QUOTES or body != body.strip() or "  " in body or "\t" in body
-                    )
+                    untidy = style in quotes or body != body.strip() or "  " in body or "\t" in body
             else:
                 value = {} if kind is mapping else []
             if stack:
@@ -698,10 +707,15 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
 # files that might hold such a place; only those (few) are parsed a second time, with
 # positions, to decide.
 
-_DQ_OPEN: Final = re.compile(r'^[^"\n]*"[^"\n]*(?:"[^"\n]*"[^"\n]*)*$', re.MULTILINE)
-_SQ_OPEN: Final = re.compile(r"^[^'\n]*'[^'\n]*(?:'[^'\n]*'[^'\n]*)*$", re.MULTILINE)
 _LONE_DASH: Final = re.compile(r"[\[{,][ \t]*-[ \t]*[,\]}]")
 _BLOCK_BLANK: Final = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?\r?\n(?: *\r?\n)*? +\r?\n")
+
+
+def _odd_on_a_line(text: str, quote: str) -> bool:
+    """Whether a line holds an odd number of `quote` (one opened and not closed there)."""
+    if quote not in text:
+        return False
+    return any(line.count(quote) & 1 for line in text.split("\n") if quote in line)
 
 
 def _suspicious(text: str) -> bool:
@@ -725,16 +739,15 @@ def _suspicious(text: str) -> bool:
             line_end = len(text) if line_end == -1 else line_end
             close = text.find(closer, at, line_end)
             if close == -1 or (
-                "-" in text[at:close] and _LONE_DASH.search(text, at, close + 1) is not None
+                text.find("-", at, close) != -1
+                and _LONE_DASH.search(text, at, close + 1) is not None
             ):
                 return True
             at = text.find(opener, close)
     if "?" in text and _FLOW_INDICATOR.search(text):
         return True
-    if '"' in text and _DQ_OPEN.search(text):  # a text in quotes that goes on in the next line
-        return True
-    if "'" in text and _SQ_OPEN.search(text):
-        return True
+    if _odd_on_a_line(text, '"') or _odd_on_a_line(text, "'"):
+        return True  # a text in quotes that goes on in the next line
     return (" \n" in text or " \r" in text) and _BLOCK_BLANK.search(text) is not None
 
 
@@ -1112,11 +1125,11 @@ def _explained(text: str, root: Any, offsets: list[int]) -> bool:
     return True
 
 
-def _data(root: Any) -> tuple[Any, bool]:
+def _data(root: Any, text: str) -> tuple[Any, bool]:
     """(plain data, untidy) of a composed tree; `_Retry` where yamlio's fast loop retries."""
     untidy = False
     nodes = 1
-    quotes, nulls, implicit = _QUOTES, _NULLS, _IMPLICIT
+    quotes, nulls, implicit = _quotes_that_matter(text), _NULLS, _IMPLICIT
     scalar, sequence = ScalarNode, SequenceNode
 
     def collection(node: Any, depth: int) -> Any:
@@ -1240,7 +1253,7 @@ def _build_composed(text: str, positions: bool) -> Document | None:
         offsets = _property_offsets(text) if "&" in text or "*" in text else []
         if offsets and not _explained(text, root, offsets):
             raise _Retry
-        data, untidy = _data(root)
+        data, untidy = _data(root, text)
         if data is None:
             return None
         if positions:

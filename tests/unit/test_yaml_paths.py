@@ -9,11 +9,14 @@ the hygiene flag and every finding must be the same.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from isekctl.reading import yaml as reader
 
@@ -137,3 +140,16 @@ def test_deep_texts_never_reach_the_recursive_composer(depth: int) -> None:
         assert not reader._bounded(text) or text.count("[") < 1000
         document, found = reader.parse(text, "x")
         assert document is None and found and found[0].code in ("ISEK007", "ISEK001")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab \"'\n\r\t\u2028#", max_size=30))
+def test_the_quote_look_of_the_strict_pass_is_the_regex_it_replaced(text: str) -> None:
+    """`_odd_on_a_line` is the linear form of the regex the security work used."""
+    for quote in "\"'":
+        other = re.escape(quote)
+        old = re.compile(
+            rf"^[^{other}\n]*{other}[^{other}\n]*(?:{other}[^{other}\n]*{other}[^{other}\n]*)*$",
+            re.MULTILINE,
+        )
+        assert reader._odd_on_a_line(text, quote) == (old.search(text) is not None)
