@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,17 @@ LINKS = [
     "über",
 ]
 DEPARTMENTS = ["FD 32", "FD 53", "FD 70", "Controlling", "Digitalisierung"]
+# Dates follow today, so that the generated measures are neither overdue nor without a
+# recent status report whenever the benchmark runs (the checks warn about both).
+TODAY = date.today()
+YEAR = TODAY.year
+
+
+def report_day(slot: int) -> str:
+    """Slot 1..12 of the last six months (12 is a week ago), as an ISO date."""
+    return (TODAY - timedelta(days=7 + (12 - slot) * 15)).isoformat()
+
+
 STATUSES = ["geplant", "laufend", "abgeschlossen", "verzoegert"]
 
 
@@ -132,7 +144,7 @@ def measure_text(
 ) -> str:
     status = rng.choice(STATUSES)
     reports = [
-        f"  - date: 2021-{month:02d}-15\n    status: {status}\n    text: >-\n"
+        f"  - date: {report_day(month)}\n    status: {status}\n    text: >-\n"
         + wrap(paragraph(rng, rng.randint(1, 3)), "      ")
         for month in sorted(rng.sample(range(1, 13), rng.randint(1, 5)))
     ]
@@ -149,8 +161,8 @@ def measure_text(
         lines.append(f"rating_reason: {sentence(rng, 8)}")
     lines += [
         "term: mittelfristig",
-        f"start: 2021-Q{rng.randint(1, 2)}",
-        f"end: {'2022-12-31' if not changed else '2023-H1'}",
+        f"start: {YEAR - 1}-Q{rng.randint(1, 2)}",
+        f"end: {f'{YEAR + 2}-12-31' if not changed else f'{YEAR + 3}-H1'}",
         "description: |",
         wrap(paragraph(rng, rng.randint(2, 12)), "  "),
         "budget:",
@@ -168,21 +180,187 @@ def make_repository(
     root: Path, measures: int, *, changed_share: float = 0.0, seed: int = 1
 ) -> Path:
     """A valid repository with `measures` measure files; `changed_share` alters some of them."""
+    return make_shape(root, "standard", measures, changed_share=changed_share, seed=seed)
+
+
+# --- data shapes -------------------------------------------------------------------------
+#
+# The same kind of data written the ways people write it. Every tree has `n` measures and
+# 60 goals in one file; the shapes write the measures differently or add goal files. Every
+# tree is valid (no findings), so the figures compare reading and checking, not reporting.
+
+SHAPES = {
+    "standard": "block style, status reports as `>-` texts, budget lines in { }",
+    "flow": "status reports and budget lines as { } mappings, quoted texts with „…“, & and *",
+    "long-text": "20-line `|` descriptions with umlauts, 6–10 block status reports",
+    "large-files": "standard measures, plus n/100 goal files of 500 goals each (≈330 KB a file)",
+    "small-goals": "standard measures, plus n goal files of one goal each (with an indicator)",
+    "deep-goals": "standard measures, plus n goals in files of 100, linked in chains 500 deep",
+}
+
+
+def _quoted(rng: random.Random, words: int) -> str:
+    """A sentence with the characters that make flow style tricky: * & „…“ §."""
+    parts = sentence(rng, words).split(" ")
+    extras = ["Bürger*innen", "Straßen- & Wegebau", "„Stadt der Zukunft“", "z. B.", "§ 5 Abs. 2"]
+    parts.insert(rng.randint(1, len(parts) - 1), rng.choice(extras))
+    return " ".join(parts).replace('"', "'")
+
+
+def flow_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> str:
+    status = rng.choice(STATUSES)
+    lines = [
+        f"id: {identifier}",
+        f"title: {sentence(rng, rng.randint(4, 9))[:-1]}",
+        f"goals: [{', '.join(rng.sample(goals, rng.randint(1, 3)))}]",
+        f"department: {rng.choice(DEPARTMENTS)}",
+        f"status: {status}",
+        "rating: gruen",
+        "term: mittelfristig",
+        f"start: {YEAR - 1}-Q{rng.randint(1, 2)}",
+        f"end: {YEAR + 2}-12-31",
+        f'description: "{_quoted(rng, rng.randint(10, 30))}"',
+        "budget:",
+    ]
+    pairs = [(2021, "investition"), (2021, "aufwand"), (2022, "investition"), (2022, "aufwand")]
+    for year, kind in pairs[: rng.randint(2, 4)]:
+        lines.append(f"  - {{year: {year}, kind: {kind}, amount: {rng.randint(1, 500) * 100}}}")
+    lines += [
+        "resolutions: [0121/2018/MV, 0342/2019/BV]",
+        f"sdgs: [{rng.randint(1, 17)}, {rng.randint(1, 17)}]",
+        "reports:",
+    ]
+    for month in sorted(rng.sample(range(1, 13), rng.randint(3, 8))):
+        text = _quoted(rng, rng.randint(6, 18))
+        lines.append(f'  - {{date: {report_day(month)}, status: {status}, text: "{text}"}}')
+    return "\n".join(lines) + "\n"
+
+
+def long_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> str:
+    status = rng.choice(STATUSES)
+    description = "\n".join("  " + sentence(rng, rng.randint(7, 11)) for _ in range(20))
+    lines = [
+        f"id: {identifier}",
+        f"title: {sentence(rng, rng.randint(4, 9))[:-1]}",
+        f"goals: [{', '.join(rng.sample(goals, rng.randint(1, 3)))}]",
+        f"department: {rng.choice(DEPARTMENTS)}",
+        f"status: {status}",
+        "description: |",
+        description,
+        "budget:",
+        "  - year: 2021",  # budget years within the example's decided financial planning
+        "    kind: investition",
+        f"    amount: {rng.randint(1, 500) * 100}",
+        "reports:",
+    ]
+    for month in sorted(rng.sample(range(1, 13), rng.randint(6, 10))):
+        lines += [f"  - date: {report_day(month)}", f"    status: {status}", "    text: |"]
+        lines += ["      " + sentence(rng, rng.randint(6, 12)) for _ in range(rng.randint(1, 4))]
+    return "\n".join(lines) + "\n"
+
+
+def goal_lines(
+    rng: random.Random, identifier: str, area: int, links: list[str], indicator: bool
+) -> list[str]:
+    lines = [
+        f"  - id: {identifier}",
+        f"    title: {sentence(rng, 7)[:-1]}",
+        "    level: produktbereich",
+        f"    product_area: {area}",
+        f"    contributes_to: [{', '.join(links)}]",
+        f"    sdgs: [{rng.randint(1, 17)}, {rng.randint(1, 17)}]",
+        "    description: |",
+        "      " + sentence(rng, 10),
+        "      " + sentence(rng, 9),
+    ]
+    if indicator:
+        lines += [
+            "    indicators:",
+            f"      - id: {identifier}-K1",
+            f"        name: {sentence(rng, 6)[:-1]}",
+            "        unit: Leistungen",
+            f"        target: {{year: {YEAR + 3}, value: {rng.randint(1, 900)}, comparison: '>='}}",
+        ]
+    return lines
+
+
+def _chained_goals(rng: random.Random, prefix: str, count: int, chain: int) -> list[list[str]]:
+    """`count` goals; each contributes to the one before it, in chains of `chain` goals."""
+    goals = []
+    for n in range(count):
+        area = (n // chain) % 6 + 1
+        links = [f"PB{area}-ZIEL-01"] + ([f"{prefix}-{n - 1:05d}"] if n % chain else [])
+        goals.append(goal_lines(rng, f"{prefix}-{n:05d}", area, links, indicator=True))
+    return goals
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _goal_file(goals: list[list[str]]) -> str:
+    return "\n".join(["# Zieldatei", "goals:", *(line for goal in goals for line in goal)]) + "\n"
+
+
+def make_shape(
+    root: Path, shape: str, n: int, *, changed_share: float = 0.0, seed: int = 1
+) -> Path:
+    """A valid repository of `shape` (see SHAPES) and size `n`."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}; known: {', '.join(SHAPES)}")
     if root.exists():
         shutil.rmtree(root)
-    (root / "data" / "measures").mkdir(parents=True)
+    measures_dir = root / "data" / "measures"
+    goals_dir = root / "data" / "goals"
+    measures_dir.mkdir(parents=True)
     shutil.copy2(ROOT / "isek.yaml", root / "isek.yaml")
     shutil.copytree(ROOT / "data" / "revisions", root / "data" / "revisions")
     write_goals(root)
     goals = goal_ids()
     rng = random.Random(seed)
     change = random.Random(seed + 1)
+    measures = n
+    # goals that only the measures below serve: the ends of the goal chains, the small goals
+    served = {
+        "large-files": [f"G{f:03d}-00499" for f in range(max(1, n // 100))],
+        "deep-goals": [f"T-{end:05d}" for end in range(min(n, 500) - 1, n, 500)],
+        "small-goals": [f"Z-{i:05d}" for i in range(n)],
+    }.get(shape, [])
+    per_measure = -(-len(served) // measures) if measures else 0
     for i in range(measures):
         identifier = f"M-{i:05d}"
-        state = rng.getstate()
-        changed = change.random() < changed_share
-        text = measure_text(rng, identifier, goals, changed)
-        rng.setstate(state)
-        measure_text(rng, identifier, goals)  # keep the stream identical whether changed or not
-        (root / "data" / "measures" / f"{identifier}.yaml").write_text(text, encoding="utf-8")
+        if shape == "flow":
+            text = flow_measure_text(rng, identifier, goals)
+        elif shape == "long-text":
+            text = long_measure_text(rng, identifier, goals)
+        else:
+            state = rng.getstate()
+            changed = change.random() < changed_share
+            text = measure_text(rng, identifier, goals, changed)
+            rng.setstate(state)
+            measure_text(rng, identifier, goals)  # the same stream whether changed or not
+        extra = served[i * per_measure : (i + 1) * per_measure]
+        if extra:
+            text = text.replace("goals: [", f"goals: [{', '.join(extra)}, ", 1)
+        _write(measures_dir / f"{identifier}.yaml", text)
+    if shape == "large-files":
+        for f in range(max(1, n // 100)):
+            chained = _chained_goals(rng, f"G{f:03d}", 500, 500)
+            _write(goals_dir / f"gross-{f:03d}.yaml", _goal_file(chained))
+    elif shape == "small-goals":
+        for i in range(n):
+            area = i % 6 + 1
+            goal = goal_lines(rng, f"Z-{i:05d}", area, [f"PB{area}-ZIEL-01"], indicator=True)
+            _write(goals_dir / f"ziel-{i:05d}.yaml", _goal_file([goal]))
+    elif shape == "deep-goals":
+        chained = _chained_goals(rng, "T", n, 500)
+        for f in range(0, n, 100):
+            _write(goals_dir / f"kette-{f // 100:04d}.yaml", _goal_file(chained[f : f + 100]))
     return root
+
+
+if __name__ == "__main__":
+    import sys
+
+    target, kind, size = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    print(make_shape(target, kind, size))

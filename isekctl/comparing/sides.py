@@ -9,6 +9,7 @@ side's `isek.yaml` writes them, so `product_area: 1` and `"01"` are the same are
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +140,8 @@ def resolve(spec: str, repo: Path, working: Outcome, *, use_cache: bool = True) 
     if looks_like_path or (Path(spec).is_dir() and not is_revision):
         directory = open_directory(Path(spec))
         label = f"Verzeichnis „{spec}“"
+        if os.path.realpath(spec) == os.path.realpath(repo):  # the working tree: read already
+            return _from_outcome(label, spec, "directory", working)
         return _from_outcome(label, spec, "directory", load(directory, use_cache=use_cache))
     project = working.require_project("ohne Konfiguration lässt sich nichts vergleichen.")
     return revision_side(project, spec)

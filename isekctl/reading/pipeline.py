@@ -2,26 +2,34 @@
 
 This is the one entry point the commands use to get a `Project` and its findings:
 bytes (`sources`) -> plain data with positions (`yaml`) -> models (`schema`) ->
-findings of each file and of the whole project (`checks`). Parsing is per file and
-independent, so large repositories are spread over the cores; results are cached
-by content hash (see `cache.py`).
+findings of each file and of the whole project (`checks`). Each file is processed on
+its own, so from a few dozen files on, worker processes share the work with the main
+process: every process takes the next few files from a shared counter (one that
+starts late, or shares its core with other work, simply takes fewer) and the workers
+send their results back as plain rows (`plain.py`). Results are cached by content
+hash (`cache.py`); a run over the same files, configuration and day returns the
+findings of the earlier run without reading a file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import pickle
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from ..findings import E, Finding, Rule, Severity
 from ..model import FileKind
-from .cache import Cache, digest, run_key
-from .sources import Source
+from .cache import Cache, Row, StatKey, digest, run_key
+from .sources import Entry, Source
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -44,7 +52,14 @@ CONFIG_INVALID = Rule(
 INVALID_DATA = Rule("ISEK098", "invalid-data", E, "Die Daten enthalten Fehler; der Befehl braucht gültige.",
                     "Die Befunde von isekctl validate beheben.", switchable=False, stops=True)  # fmt: skip
 
-PARALLEL_THRESHOLD: Final = 400
+# Files per worker process at least: a forked process costs milliseconds, a spawned one
+# (Windows, macOS) imports everything again, a third of a second.
+FILES_PER_FORK: Final = 40
+FILES_PER_SPAWN: Final = 600
+FREEZE_OBJECTS: Final = 200_000  # objects made while loading; from here they are frozen
+# How worker processes are started: None picks fork on Linux and the platform's default
+# (spawn) elsewhere; tests and the benchmark set "spawn" to run the Windows/macOS path.
+START_METHOD: str | None = None
 Progress = Callable[[int, int], None]
 
 
@@ -113,60 +128,163 @@ def process_file(path: str, kind: FileKind, raw: bytes) -> FileResult:
     return result
 
 
-def _process_batch(batch: list[tuple[str, FileKind, bytes]]) -> list[FileResult]:
-    return [process_file(path, kind, raw) for path, kind, raw in batch]
+Task = tuple[str, FileKind, "bytes | None"]  # path, kind, content (None: the worker reads it)
+Done = tuple["str | None", "FileResult | Finding", "Row | None"]  # digest, result, its plain row
 
 
-def _child(batch: list[tuple[str, FileKind, bytes]], sender: Connection) -> None:
+def _work(source: Source | None, task: Task) -> tuple[str | None, FileResult | Finding]:
+    path, kind, content = task
+    if content is None:
+        if source is None:  # pragma: no cover - tasks without content come with their source
+            raise ValueError(f"{path}: nothing to read from")
+        raw = source.read(path)
+        if isinstance(raw, Finding):
+            return None, raw
+        content = raw
+    return digest(content), process_file(path, kind, content)
+
+
+def _claims(counter: Any, total: int, chunk: int) -> Iterator[range]:
+    """The next `chunk` tasks nobody has taken yet, until none are left.
+
+    Every process takes its tasks from one shared counter, so a process that starts
+    late (spawned, not forked) or shares its core with other work simply takes fewer.
+    """
+    lock = counter.get_lock()
+    while True:
+        if not lock.acquire(timeout=10):  # pragma: no cover - a process died holding it
+            return  # the main process does what is left at the end
+        try:
+            start = counter.value
+            counter.value = start + chunk
+        finally:
+            lock.release()
+        if start >= total:
+            return
+        yield range(start, min(start + chunk, total))
+
+
+def _child(
+    tasks: list[Task], source: Source | None, counter: Any, chunk: int, sender: Connection
+) -> None:
+    """A worker process: take tasks until none are left, sending results as plain rows.
+
+    Results go out in batches while the worker goes on, so the main process can turn
+    them into models between its own tasks instead of all at the end.
+    """
     try:
-        sender.send(_process_batch(batch))
-    except BaseException:  # the parent redoes this share and reports the error its own way
+        from .plain import finding_row, result_row
+
+        out: list[tuple[int, str | None, Row | None, Row | None]] = []
+        for claim in _claims(counter, len(tasks), chunk):
+            for i in claim:
+                file_digest, item = _work(source, tasks[i])
+                if isinstance(item, Finding):
+                    out.append((i, file_digest, finding_row(item), None))
+                else:
+                    out.append((i, file_digest, None, result_row(item)))
+            if len(out) >= _BATCH:
+                sender.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+                out = []
+        sender.send_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send_bytes(b"")  # done
+    except BaseException:  # the main process does this share again and reports any error
         os._exit(1)
     sender.close()
 
 
+_BATCH: Final = 200  # results a worker sends at once
+
+
+def _start_method() -> str | None:
+    """fork where it is safe and cheapest (Linux); elsewhere the platform's default, spawn."""
+    if START_METHOD is not None:
+        return START_METHOD
+    return "fork" if sys.platform == "linux" else None
+
+
 def _process_all(
-    todo: list[tuple[str, FileKind, bytes]], jobs: int, progress: Progress | None
-) -> list[FileResult]:
+    tasks: list[Task], source: Source | None, jobs: int, progress: Progress | None
+) -> list[Done]:
     """Process files, spread over `jobs` processes when there are enough of them.
 
-    The main process takes one share itself and collects the others' results only
-    when it is done, so no background thread competes with it for the GIL.
+    The main process works on the tasks like every worker and collects the workers'
+    results only when no task is left, so no background thread competes with it for
+    the GIL. Workers send plain rows (`plain.py`) through a private pipe: pickled
+    lists, strings and numbers of our own child process, cheaper to send and to
+    turn back into models than pickled models.
     """
-    workers = min(jobs, len(todo) // (PARALLEL_THRESHOLD // 2) or 1)
-    if workers <= 1:
-        results = []
-        for i, item in enumerate(todo):
-            results.append(process_file(*item))
-            if progress and i % 200 == 0:
-                progress(i, len(todo))
-        return results
     import multiprocessing
 
+    total = len(tasks)
+    done: list[Done | None] = [None] * total
+    context = multiprocessing.get_context(_start_method())
+    share = FILES_PER_FORK if context.get_start_method() == "fork" else FILES_PER_SPAWN
+    workers = min(jobs, total // share or 1)
+    if workers <= 1:
+        for i, task in enumerate(tasks):
+            done[i] = (*_work(source, task), None)
+            if progress and i % 200 == 0:
+                progress(i, total)
+        return cast("list[Done]", done)
+    from . import schema  # noqa: F401 - imported once here, so forked workers inherit it
+    from .plain import finding, result
     from .yaml import preload
 
-    preload()  # import once here, so the forked processes inherit instead of importing again
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    share = -(-len(todo) // workers)
-    shares = [todo[i : i + share] for i in range(0, len(todo), share)]
+    preload()
+    counter = context.Value("q", 0)
+    chunk = max(1, min(16, total // (workers * 8)))
+    for stream in (sys.stdout, sys.stderr):  # a forked child must not print our buffers again
+        with contextlib.suppress(Exception):
+            stream.flush()
     children = []
-    for batch in shares[1:]:
+    for _ in range(workers - 1):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(batch, sender), daemon=True)
+        process = context.Process(  # type: ignore[attr-defined]
+            target=_child, args=(tasks, source, counter, chunk, sender), daemon=True
+        )
         process.start()
         sender.close()
-        children.append((process, receiver, batch))
-    results = _process_batch(shares[0])
-    for process, receiver, batch in children:
+        children.append((process, receiver))
+
+    def absorb(message: bytes) -> None:
+        # plain rows pickled by our own child process, through a pipe only it can write to
+        for i, file_digest, problem, row in pickle.loads(message):
+            if done[i] is None:
+                path = tasks[i][0]
+                item = finding(problem, path) if problem is not None else result(path, row or [])
+                done[i] = (file_digest, item, row)
+
+    ended = [False] * len(children)
+    for claim in _claims(counter, total, chunk):
+        for i in claim:
+            done[i] = (*_work(source, tasks[i]), None)
         if progress:
-            progress(len(results), len(todo))
-        try:
-            results.extend(receiver.recv())
-        except (EOFError, OSError):  # the child died: do its share here
-            results.extend(_process_batch(batch))
+            progress(min(claim.stop, total), total)
+        for k, (_, receiver) in enumerate(children):  # what the workers finished meanwhile
+            ended[k] = ended[k] or _drain(receiver, absorb, wait=False)
+    for k, (process, receiver) in enumerate(children):
+        if not ended[k]:
+            _drain(receiver, absorb, wait=True)
         receiver.close()
         process.join()
-    return results
+    for i, slot in enumerate(done):
+        if slot is None:  # a worker died before it finished its share: do it here
+            done[i] = (*_work(source, tasks[i]), None)
+    return cast("list[Done]", done)
+
+
+def _drain(receiver: Connection, absorb: Callable[[bytes], None], *, wait: bool) -> bool:
+    """Take in a worker's messages (all until its end when `wait`); True once it has ended."""
+    try:
+        while wait or receiver.poll():
+            message = receiver.recv_bytes()
+            if not message:
+                return True
+            absorb(message)
+    except (EOFError, OSError, pickle.UnpicklingError):  # the child died: its rest is redone
+        return True
+    return False
 
 
 def default_jobs() -> int:
@@ -218,6 +336,28 @@ def assemble(label: str, results: list[FileResult], config: Config | None) -> Pr
     return project
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a data set is read, and none of it afterwards.
+
+    Reading makes millions of objects that all stay alive and hold no cycles; every
+    collection would walk all of them again (a fifth of the time at 20,000 files), and
+    the first one after reading walks everything read. So collection is off while
+    reading, and when much was read it is then frozen: later collections (while a report
+    is rendered) skip it. Small loads (the tests make thousands) are left to the
+    collector, so nothing of theirs is kept for good.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_count()[0] > FREEZE_OBJECTS:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def load(
     source: Source,
     *,
@@ -229,70 +369,130 @@ def load(
     progress: Progress | None = None,
 ) -> Outcome:
     """Read and check every file of `source`; never raises for bad data."""
-    today = today or date.today()
     entries = source.entries()
+    with _collector_paused():
+        return _load(
+            source, entries, today or date.today(), use_cache, cache_root, jobs, need_project,
+            progress,
+        )  # fmt: skip
+
+
+def _load(
+    source: Source,
+    entries: list[Entry],
+    today: date,
+    use_cache: bool,
+    cache_root: Path | None,
+    jobs: int | None,
+    need_project: bool,
+    progress: Progress | None,
+) -> Outcome:
+    seen = time.time_ns()  # before any file is looked at (see Cache.known_digest)
     cache = Cache.open(source.root, cache_root) if use_cache and source.root is not None else None
+    # Files whose digest the stat index does not vouch for are read here when that can
+    # save work (a stored result by content, or any source without files on disk);
+    # otherwise the processes that check them read them.
+    read_here = source.root is None or (cache is not None and (cache.has_files or bool(cache.runs)))
     read_findings: list[Finding] = []
+    unreadable: set[str] = set()
     raws: dict[str, bytes] = {}
     digests: dict[str, str] = {}
+    stats: dict[str, StatKey | None] = {}
     for entry in entries:
-        stat_key = source.stat_key(entry.path)
-        known = cache.known_digest(entry.path, stat_key) if cache else None
-        if known is None:
-            raw = source.read(entry.path)
+        path = entry.path
+        if cache is not None:
+            stats[path] = stat_key = source.stat_key(path)
+            known = cache.known_digest(path, stat_key)
+            if known is not None:
+                digests[path] = known
+                continue
+        if read_here:
+            raw = source.read(path)
             if isinstance(raw, Finding):
                 read_findings.append(raw)
+                unreadable.add(path)
                 continue
-            raws[entry.path] = raw
-            known = digest(raw)
-            if cache:
-                cache.remember_stat(entry.path, stat_key, known)
-        digests[entry.path] = known
+            raws[path] = raw
+            digests[path] = digest(raw)
+            if cache is not None:
+                cache.remember_stat(path, stats[path], digests[path], seen)
     has_config = any(e.kind is FileKind.CONFIG for e in entries)
-    key = run_key(sorted(digests.items()), f"{today.isoformat()}|{has_config}")
-    if cache and not need_project and key in cache.runs and not read_findings:
-        cache.save()
-        return Outcome(cache.runs[key], None, len(entries), from_cache=True)
+    extra = f"{today.isoformat()}|{has_config}"
+    if (
+        cache is not None
+        and not need_project
+        and not read_findings
+        and len(digests) == len(entries)
+    ):
+        found = cache.run_findings(run_key(sorted(digests.items()), extra))
+        if found is not None:
+            cache.save(set(digests.items()))
+            return Outcome(found, None, len(entries), from_cache=True)
 
     from ..checks import apply_overrides, project_findings
+    from .plain import result, result_row
 
-    stored = cache.files() if cache else {}
-    results: dict[tuple[str, str], FileResult] = {}
-    todo: list[tuple[str, FileKind, bytes]] = []
+    stored = cache.files() if cache is not None and cache.has_files else {}
+    results: dict[str, FileResult] = {}
+    todo: list[Task] = []
     for entry in entries:
-        if entry.path not in digests:
+        path = entry.path
+        if path in unreadable:
             continue
-        cache_key = (entry.path, digests[entry.path])
-        if cache_key in stored:
-            results[cache_key] = stored[cache_key]
-        else:
-            raw = raws.get(entry.path) or source.read(entry.path)
+        known = digests.get(path)
+        if known is None:
+            todo.append((path, entry.kind, None))  # read by the process that checks it
+            continue
+        row = stored.get((path, known))
+        if row is not None:
+            try:
+                results[path] = result(path, row)
+                continue
+            except Exception:  # a damaged entry: the file is read again
+                pass
+        content = raws.get(path)
+        if content is None:
+            raw = source.read(path)
             if isinstance(raw, Finding):
                 read_findings.append(raw)
                 continue
-            todo.append((entry.path, entry.kind, raw))
+            content = raw
+        todo.append((path, entry.kind, content))
+    if cache is not None:
+        cache.release(len(entries))  # the rows are models now; keep memory for the rest
+        stored = {}
+    new_rows: dict[tuple[str, str], Row] = {}
     if todo:
-        for result in _process_all(todo, jobs or default_jobs(), progress):
-            results[(result.path, digests[result.path])] = result
-    if cache:
-        cache.store_files(results)
-    rank = {entry.path: i for i, entry in enumerate(entries)}
-    ordered = sorted(results.values(), key=lambda r: rank[r.path])
-    for result in ordered:
-        result.positions.reader = partial(_tables_of, source, result.path)
+        worker_source = source if any(raw is None for _, _, raw in todo) else None
+        done = _process_all(todo, worker_source, jobs or default_jobs(), progress)
+        for (path, _, _), (file_digest, item, row) in zip(todo, done, strict=True):
+            if isinstance(item, Finding):
+                read_findings.append(item)
+                continue
+            results[path] = item
+            if file_digest is not None and path not in digests:
+                digests[path] = file_digest
+                if cache is not None:
+                    cache.remember_stat(path, stats.get(path), file_digest, seen)
+            if cache is not None and file_digest is not None:
+                new_rows[(path, file_digest)] = row if row is not None else result_row(item)
+    ordered = [results[entry.path] for entry in entries if entry.path in results]
+    for item in ordered:
+        item.positions.reader = partial(_tables_of, source, item.path)
     project = assemble(source.label, ordered, None if has_config else default_config())
-    if cache and key in cache.runs and not read_findings:
-        findings = cache.runs[key]  # the same files, configuration and day: the same findings
-    else:
+    key = run_key(sorted(digests.items()), extra) if not read_findings else None
+    findings = cache.run_findings(key) if cache is not None and key is not None else None
+    if findings is None:  # not the same files, configuration and day as a run before
         findings = [*read_findings, *(f for r in ordered for f in r.findings)]
         if project is not None:
             findings.extend(project_findings(project, today))
             findings = apply_overrides(findings, project.config)
         findings.sort()
-    if cache:
-        if not read_findings:
+    if cache is not None:
+        if key is not None:
             cache.remember_run(key, findings)
-        cache.save()
+        cache.add_files(new_rows)
+        cache.save({(path, digests[path]) for path in results if path in digests})
     return Outcome(findings, project, len(entries))
 
 

@@ -1,17 +1,21 @@
 """Reading YAML safely and fast, with the line and column of every value.
 
-Reading goes through libyaml's event stream (ruamel's C parser) and builds plain
-dicts, lists and strings itself. That is faster than any constructor, keeps every
-position, and lets us refuse what has no place in these files (anchors, aliases,
-tags, directives, second documents, complex keys, duplicate keys, excessive
-depth) before anything is expanded. Every scalar stays the text that was written;
-`model.py` decides what it means. The round-trip loader, which keeps comments, is
-only used by the commands that write files back (see `writing/`).
+libyaml (ruamel's C extension) composes each file's node tree in C, and one Python
+walk turns it into plain dicts, lists and strings (`_build_composed`): faster than any
+constructor, and nothing is expanded. Whatever that walk does not vouch for goes to
+libyaml's event stream instead (`_build`, `_build_fast`), which refuses what has no
+place in these files (anchors, aliases, tags, directives, second documents, complex
+keys, duplicate keys, excessive depth or size) with the exact finding and position:
+the tests read every input both ways and compare. Texts that could nest deeply never
+reach the composer, which recurses in C without a limit. Every scalar stays the text
+that was written; `model.py` decides what it means. The round-trip loader, which keeps
+comments, is only used by the commands that write files back (see `writing/`).
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -21,10 +25,9 @@ from typing import Any, Final
 from ..checks.text import WHITESPACE, escaped_findings, raw_text_findings
 from ..findings import E, Finding, Location, Rule, W
 from ..project import PathKey, Position, Tables, locate
-
-MAX_BYTES: Final = 512 * 1024  # a measure file has ~2 KB, a large revision ~200 KB
-MAX_DEPTH: Final = 30
-MAX_NODES: Final = 100_000
+from .limits import MAX_BYTES as MAX_BYTES  # re-exported: the writers check them too
+from .limits import MAX_DEPTH as MAX_DEPTH
+from .limits import MAX_NODES as MAX_NODES
 
 SYNTAX = Rule(
     "ISEK001",
@@ -184,6 +187,8 @@ def preload() -> None:
 
     with contextlib.suppress(ImportError):  # without the C parser, the pure one is used
         import _ruamel_yaml_clibz  # noqa: F401
+    if _COMPOSING is None:
+        _setup()
 
 
 def _event_reader(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
@@ -443,13 +448,16 @@ def parse(text: str, path: str, *, positions: bool = True) -> tuple[Document | N
     if any(item.severity is E for item in found):
         return None, found
     try:
-        if positions:
-            document = _build(text, path)
-        else:
-            try:
-                document = _build_fast(text)
-            except _Retry:  # anything unusual gets the full bookkeeping and its precise finding
+        try:
+            document = _build_composed(text, positions)
+        except Exception:  # _Retry, or a surprise: the event loops, as before
+            if positions:
                 document = _build(text, path)
+            else:
+                try:
+                    document = _build_fast(text)
+                except _Retry:  # anything unusual gets the full bookkeeping and its precise finding
+                    document = _build(text, path)
     except _Stop as stop:
         return None, [*found, stop.item]
     except RecursionError:
@@ -607,6 +615,16 @@ _NO_KEY: Final = object()
 _QUOTES: Final = ("'", '"')
 
 
+def _quotes_that_matter(text: str) -> tuple[str, ...]:
+    """The quoting styles whose values may hold what the text hygiene checks look for.
+
+    A quoted value differs from what is written only through escapes (`\\t`, `\\e`,
+    `\\u00a0` …), which need a backslash; control characters written as they are end
+    the file earlier (raw text), and blanks and tabs are seen in the value itself.
+    """
+    return _QUOTES if "\\" in text else ()
+
+
 def _is_nfc(text: str) -> bool:
     return text.isascii() or unicodedata.is_normalized("NFC", text)
 
@@ -629,6 +647,7 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
     root: Any = None
     documents = nodes = 0
     untidy = False
+    quotes = _quotes_that_matter(text)
     while (event := next_event()) is not None:
         kind = type(event)
         if kind is scalar or kind is mapping or kind is sequence:
@@ -643,9 +662,7 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
                 elif not untidy:
                     # the same blank test as checks._text_problems; escapes exist only in quotes
                     body = value.rstrip("\n")
-                    untidy = (
-                        style in _QUOTES or body != body.strip() or "  " in body or "\t" in body
-                    )
+                    untidy = style in quotes or body != body.strip() or "  " in body or "\t" in body
             else:
                 value = {} if kind is mapping else []
             if stack:
@@ -690,10 +707,15 @@ def _fast_loop(next_event: Callable[[], Any], ev: Any, text: str) -> Document | 
 # files that might hold such a place; only those (few) are parsed a second time, with
 # positions, to decide.
 
-_DQ_OPEN: Final = re.compile(r'^[^"\n]*"[^"\n]*(?:"[^"\n]*"[^"\n]*)*$', re.MULTILINE)
-_SQ_OPEN: Final = re.compile(r"^[^'\n]*'[^'\n]*(?:'[^'\n]*'[^'\n]*)*$", re.MULTILINE)
 _LONE_DASH: Final = re.compile(r"[\[{,][ \t]*-[ \t]*[,\]}]")
 _BLOCK_BLANK: Final = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\r\n]*)?\r?\n(?: *\r?\n)*? +\r?\n")
+
+
+def _odd_on_a_line(text: str, quote: str) -> bool:
+    """Whether a line holds an odd number of `quote` (one opened and not closed there)."""
+    if quote not in text:
+        return False
+    return any(line.count(quote) & 1 for line in text.split("\n") if quote in line)
 
 
 def _suspicious(text: str) -> bool:
@@ -717,16 +739,15 @@ def _suspicious(text: str) -> bool:
             line_end = len(text) if line_end == -1 else line_end
             close = text.find(closer, at, line_end)
             if close == -1 or (
-                "-" in text[at:close] and _LONE_DASH.search(text, at, close + 1) is not None
+                text.find("-", at, close) != -1
+                and _LONE_DASH.search(text, at, close + 1) is not None
             ):
                 return True
             at = text.find(opener, close)
     if "?" in text and _FLOW_INDICATOR.search(text):
         return True
-    if '"' in text and _DQ_OPEN.search(text):  # a text in quotes that goes on in the next line
-        return True
-    if "'" in text and _SQ_OPEN.search(text):
-        return True
+    if _odd_on_a_line(text, '"') or _odd_on_a_line(text, "'"):
+        return True  # a text in quotes that goes on in the next line
     return (" \n" in text or " \r" in text) and _BLOCK_BLANK.search(text) is not None
 
 
@@ -934,6 +955,314 @@ def _trailing_blank_line(text: str, path: str) -> Finding:
         "`>`), liest libyaml ihn anders als andere YAML-Programme (ohne den letzten Zeilenumbruch).",
         "Die Leerzeichen in der letzten Zeile löschen.",
     )
+
+
+# The composed nodes are ruamel's own ScalarNode / SequenceNode / MappingNode; `resolve`
+# gives every implicitly tagged node the one `_IMPLICIT` tag, so `node.ctag is not
+# _IMPLICIT` means a tag was written.
+# Set by `_setup` on first use (importing ruamel here would slow `isekctl --help`).
+_IMPLICIT: Any = None
+ScalarNode: Any = None
+SequenceNode: Any = None
+MappingNode: Any = None
+_Composer: Any = None
+_COMPOSING: bool | None = None  # None: not set up yet
+
+# characters after which libyaml may start an anchor `&` or alias `*` token (blanks,
+# breaks, a BOM at a line start, flow indicators, `:` and `?` in flow context)
+_BEFORE_PROPERTY: Final = frozenset(" \t\n\r\x85\u2028\u2029\ufeff[{,:?")
+# a `%` at the start of a line (libyaml's line breaks): a directive, or at least unusual
+_DIRECTIVE: Final = re.compile(r"(?:^|[\n\r\x85\u2028\u2029])%")
+_SAFE_INDENT: Final = 200  # columns of indentation and compact indicators: < 400 levels
+_SAFE_FLOW: Final = 600  # flow openers: < 600 levels
+# a line whose indentation and compact indicators (`- `, `? `, `: `) reach _SAFE_INDENT columns
+_DEEP_LINE: Final = re.compile(rf"\n[ \t?:-]{{{_SAFE_INDENT}}}")
+
+
+def _setup() -> bool:
+    """Import the C parser and define the composer (once); whether the fast path is usable."""
+    global _IMPLICIT, ScalarNode, SequenceNode, MappingNode, _Composer, _COMPOSING
+    try:  # libyaml via the ruamel.yaml[libyaml] extra
+        import _ruamel_yaml_clibz as clib
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+        from ruamel.yaml.tag import Tag
+    except ImportError:  # pragma: no cover - without the C extension: the event loops only
+        _COMPOSING = False
+        return False
+    _IMPLICIT = Tag(suffix="tag:isekctl,implicit")
+
+    class _Composer(clib.CParser):  # type: ignore[misc]
+        """libyaml's C composer with the lightest resolver there is.
+
+        The C parser calls these hooks for every node, as it does in ruamel's C loaders
+        (where a Resolver mixin provides them). `descend_resolver`/`ascend_resolver` are
+        C callables (classes do not bind as methods), so they cost no Python frame.
+        """
+
+        descend_resolver = slice  # called as (parent, index)
+        ascend_resolver = tuple  # called as ()
+
+        def resolve(self, *_: Any) -> Any:  # (kind, value, implicit)
+            return _IMPLICIT
+
+    _COMPOSING = True
+    _COMPOSING = _self_test()
+    return _COMPOSING
+
+
+def _self_test() -> bool:
+    """Whether the extension composes as this module expects (checked once, at import)."""
+    try:
+        root = _compose("a: [b, {c: d}]\ne: !t f\n")
+        (a, seq), (_, tagged) = root.value
+        return (
+            root.__class__ is MappingNode
+            and root.ctag is _IMPLICIT
+            and a.__class__ is ScalarNode
+            and (a.value, a.style, a.ctag) == ("a", "", _IMPLICIT)
+            and (a.start_mark.line, a.start_mark.column, a.end_mark.index) == (0, 0, 1)
+            and seq.__class__ is SequenceNode
+            and seq.value[1].__class__ is MappingNode
+            and tagged.ctag is not _IMPLICIT
+            and tagged.start_mark.column == 3
+        )
+    except Exception:
+        return False
+
+
+def _bounded(text: str) -> bool:
+    """Whether nesting is surely < ~1,000 levels and nodes <= MAX_NODES, by a cheap look.
+
+    The C composer recurses once per level (a few hundred bytes of C stack each, no
+    limit: 4,000 levels crash a thread with 1 MiB of stack, Windows' main thread has
+    that much) and keeps the whole tree. Texts not bounded here go to the event loops.
+    Nesting depth is at most the flow openers plus 2 x (the widest run of indentation
+    and compact `- `/`? `/`: ` at a line start + 1): every block level starts further
+    right than its parent, except an indentless sequence, which shares its parent's
+    column. Every node but the first is introduced by one of `: , - ? [ {` (a key by
+    its `:` or, in `{ }`, by `,`, `}` or the brace), at most two nodes each.
+    """
+    size = len(text)
+    if size <= 1000:
+        return True  # depth < size, nodes <= 2 x size
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return False  # old Mac line breaks: lines the checks below do not see
+    if "\u2028" in text or "\u2029" in text or "\x85" in text or "\ufeff" in text:
+        return False  # other line breaks; a BOM at a line start, which libyaml skips
+    flows = text.count("[") + text.count("{")
+    if flows > _SAFE_FLOW:
+        return False
+    if size > MAX_NODES // 2:  # (below, at most two nodes per character: within the limit)
+        indicators = flows + text.count(":") + text.count(",") + text.count("-")
+        if 2 * (indicators + text.count("?")) + 1 > MAX_NODES:
+            return False  # maybe over the item limit: the event loop counts without a tree
+    if text[:_SAFE_INDENT].lstrip(" \t?:-") == "":
+        return False  # the first line is that deep
+    return _DEEP_LINE.search(text) is None
+
+
+def _property_offsets(text: str) -> list[int]:
+    """Offsets of every `&` and `*` that could be an anchor or alias token."""
+    offsets = []
+    before = _BEFORE_PROPERTY
+    for char in "&*":
+        at = text.find(char)
+        while at >= 0:
+            if at == 0 or text[at - 1] in before:
+                offsets.append(at)
+            at = text.find(char, at + 1)
+    return offsets
+
+
+def _compose(text: str) -> Any:
+    """The root node (None for an empty stream); `_Retry` on anything but a clean single document."""
+    if not (_COMPOSING or (_COMPOSING is None and _setup())) or not _bounded(text):
+        raise _Retry
+    try:
+        return _Composer(text).get_single_node()
+    except Exception:  # syntax error, second document, undefined alias ...: exact path
+        raise _Retry from None
+
+
+def _pair_start(pair: tuple[Any, Any]) -> int:
+    return int(pair[0].start_mark.index)
+
+
+def _node_start(node: Any) -> int:
+    return int(node.start_mark.index)
+
+
+def _explained(text: str, root: Any, offsets: list[int]) -> bool:
+    """Whether every offset lies strictly inside the source of a scalar (so starts no token).
+
+    Descends from the root by bisection on the start offsets of the items (O(depth x
+    log n) per offset). Sound even where aliases make those offsets unsorted: True
+    comes only from a scalar whose source span really holds the offset.
+    """
+    for offset in offsets:
+        node = root
+        while True:
+            kind = node.__class__
+            if kind is ScalarNode:
+                start = node.start_mark.index
+                if not start < offset < node.end_mark.index or text.startswith(
+                    ("&", "*", "!"), start
+                ):
+                    return False  # (a node's span includes its own `&anchor`/`!tag`)
+                break
+            items = node.value
+            if kind is MappingNode:
+                at = bisect.bisect_right(items, offset, key=_pair_start) - 1
+                if at < 0:
+                    return False
+                key, value = items[at]
+                node = key if offset < value.start_mark.index else value
+            else:
+                at = bisect.bisect_right(items, offset, key=_node_start) - 1
+                if at < 0:
+                    return False
+                node = items[at]
+    return True
+
+
+def _data(root: Any, text: str) -> tuple[Any, bool]:
+    """(plain data, untidy) of a composed tree; `_Retry` where yamlio's fast loop retries."""
+    untidy = False
+    nodes = 1
+    quotes, nulls, implicit = _quotes_that_matter(text), _NULLS, _IMPLICIT
+    scalar, sequence = ScalarNode, SequenceNode
+
+    def collection(node: Any, depth: int) -> Any:
+        nonlocal untidy, nodes
+        if node.ctag is not implicit or depth > MAX_DEPTH:
+            raise _Retry
+        items = node.value
+        if node.__class__ is sequence:
+            nodes += len(items)
+            result: Any = []
+            append = result.append
+            for item in items:
+                if item.__class__ is scalar:
+                    if item.ctag is not implicit:
+                        raise _Retry
+                    value = item.value
+                    style = item.style
+                    if not style and value in nulls:
+                        value = None
+                    elif not untidy:
+                        body = value.rstrip("\n")
+                        untidy = (
+                            style in quotes or body != body.strip() or "  " in body or "\t" in body
+                        )
+                    append(value)
+                else:
+                    append(collection(item, depth + 1))
+            return result
+        nodes += 2 * len(items)
+        result = {}
+        for key, item in items:
+            if key.__class__ is not scalar or key.ctag is not implicit:
+                raise _Retry  # a complex or tagged key
+            name = key.value
+            style = key.style
+            if not style and name in nulls:
+                name = ""
+            elif name == "<<":
+                raise _Retry
+            elif not untidy:
+                body = name.rstrip("\n")
+                untidy = style in quotes or body != body.strip() or "  " in body or "\t" in body
+            if item.__class__ is scalar:
+                if item.ctag is not implicit:
+                    raise _Retry
+                value = item.value
+                style = item.style
+                if not style and value in nulls:
+                    value = None
+                elif not untidy:
+                    body = value.rstrip("\n")
+                    untidy = style in quotes or body != body.strip() or "  " in body or "\t" in body
+                result[name] = value
+            else:
+                result[name] = collection(item, depth + 1)
+        if len(result) != len(items):  # a duplicate key
+            raise _Retry
+        return result
+
+    if root.__class__ is scalar:
+        if root.ctag is not implicit:
+            raise _Retry
+        value = root.value
+        style = root.style
+        if not style and value in nulls:
+            return None, False
+        body = value.rstrip("\n")
+        return value, style in quotes or body != body.strip() or "  " in body or "\t" in body
+    data = collection(root, 1)
+    if nodes > MAX_NODES:
+        raise _Retry
+    return data, untidy
+
+
+def _tables(root: Any) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+    """Positions (1-based) of every value and every mapping key of a tree `_data` accepted."""
+    values: dict[PathKey, Position] = {}
+    keys: dict[PathKey, Position] = {}
+    nulls = _NULLS
+    scalar = ScalarNode
+    stack: list[tuple[PathKey, Any]] = [((), root)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        path, node = pop()
+        mark = node.start_mark
+        values[path] = (mark.line + 1, mark.column + 1)
+        kind = node.__class__
+        if kind is MappingNode:
+            for key, item in node.value:
+                name = key.value
+                if not key.style and name in nulls:
+                    name = ""
+                item_path = (*path, name)
+                mark = key.start_mark
+                keys[item_path] = (mark.line + 1, mark.column + 1)
+                if item.__class__ is scalar:
+                    mark = item.start_mark
+                    values[item_path] = (mark.line + 1, mark.column + 1)
+                else:
+                    push((item_path, item))
+        elif kind is SequenceNode:
+            for index, item in enumerate(node.value):
+                if item.__class__ is scalar:
+                    mark = item.start_mark
+                    values[(*path, index)] = (mark.line + 1, mark.column + 1)
+                else:
+                    push(((*path, index), item))
+    return values, keys
+
+
+def _build_composed(text: str, positions: bool) -> Document | None:
+    """The fast path; `_Retry` for anything the exact event path should look at."""
+    if ("%" in text and _DIRECTIVE.search(text)) or text.startswith("\ufeff"):
+        raise _Retry  # a directive, or a BOM that libyaml skips without counting (marks shift)
+    enabled = gc.isenabled()
+    gc.disable()  # the tree is alive until the end: collections would only rescan it
+    try:
+        root = _compose(text)
+        if root is None:
+            return None
+        offsets = _property_offsets(text) if "&" in text or "*" in text else []
+        if offsets and not _explained(text, root, offsets):
+            raise _Retry
+        data, untidy = _data(root, text)
+        if data is None:
+            return None
+        if positions:
+            values, keys = _tables(root)
+            return Document(data, values, keys)  # untidy=True, as yamlio's `_build`
+        return Document(data, untidy=untidy or not _is_nfc(text))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load(raw: bytes, path: str, *, positions: bool = True) -> tuple[Document | None, list[Finding]]:

@@ -4,6 +4,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from isekctl.findings import Finding
 from isekctl.reading.pipeline import load
 from isekctl.reading.sources import Directory
@@ -150,3 +152,82 @@ def test_a_goal_twice_in_a_revision_is_reported(tmp_path: Path) -> None:
     assert [(f.code, f.location.line, f.message) for f in outcome.findings] == [
         ("ISEK020", 17, "Die ID `L1` steht zweimal in der Revision 2024.")
     ]
+
+
+def many_measures(tmp_path: Path, count: int = 450) -> Path:
+    repo = tmp_path / "many"
+    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copy2(ROOT / "isek.yaml", repo / "isek.yaml")
+    template = (repo / "data" / "measures" / "DIGI-WLAN.yaml").read_text(encoding="utf-8")
+    for i in range(count):
+        text = template.replace("DIGI-WLAN", f"X-{i:04d}")
+        if i % 97 == 0:
+            text = text.replace("status: geplant", "status: offen")
+        (repo / "data" / "measures" / f"X-{i:04d}.yaml").write_text(text, encoding="utf-8")
+    return repo
+
+
+@pytest.mark.parametrize("method", ["spawn", "fork"])
+def test_workers_agree_with_one_process(
+    method: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows and macOS start workers with `spawn` (a fresh interpreter, arguments pickled)."""
+    import multiprocessing
+    import time
+
+    from isekctl.reading import pipeline
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} on this platform")
+    repo = many_measures(tmp_path)
+    serial = load(Directory(repo), use_cache=False, jobs=1)
+    monkeypatch.setattr(pipeline, "START_METHOD", method)
+    monkeypatch.setattr(pipeline, "FILES_PER_SPAWN", 100)
+    real_work = pipeline._work
+    mine: list[str] = []
+
+    def slow_work(source: object, task: tuple[str, object, object]) -> object:
+        mine.append(task[0])  # only in this process: the worker's tasks are not counted here
+        time.sleep(0.004)  # leaves the worker tasks even when it starts late (spawn)
+        return real_work(source, task)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_work", slow_work)
+    parallel = load(Directory(repo), cache_root=tmp_path / "cache", jobs=2)
+    assert 0 < len(mine) < len(serial.project.measures if serial.project else []), (
+        "both processes took tasks"
+    )
+    assert parallel.findings == serial.findings
+    assert [f.code for f in serial.findings].count("ISEK042") == 5
+    assert [(f.location, f.message) for f in parallel.findings] == [
+        (f.location, f.message) for f in serial.findings
+    ]
+    assert serial.project is not None and parallel.project is not None
+    assert [m.model for m in parallel.project.measures] == [
+        m.model for m in serial.project.measures
+    ]
+
+
+def test_a_worker_that_dies_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from isekctl.reading import pipeline
+
+    repo = many_measures(tmp_path)
+    serial = load(Directory(repo), use_cache=False, jobs=1)
+    pid = os.getpid()
+
+    def dying(*args: object) -> None:
+        if os.getpid() != pid:  # in the forked worker: take tasks, then die before sending
+            for _ in pipeline._claims(args[2], len(args[0]), 8):  # type: ignore[arg-type]
+                pass
+            os._exit(1)
+
+    if pipeline._start_method() != "fork":
+        pytest.skip("replacing the worker needs fork")
+    monkeypatch.setattr(pipeline, "_child", dying)
+    survived = load(Directory(repo), use_cache=False, jobs=2)
+    assert survived.findings == serial.findings
+    assert survived.project is not None and serial.project is not None
+    assert len(survived.project.measures) == len(serial.project.measures)
