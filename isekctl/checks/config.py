@@ -58,7 +58,8 @@ def check_config(ctx: Context) -> Iterator[Finding]:
                 f"`{code}` lässt sich nicht umstellen."
                 if rule is not None
                 else f"Den Prüfcode `{code}` gibt es nicht.",
-                f"Umstellen lassen sich die Codes ab {switchable[0]} (siehe docs/checks.md).",
+                f"Umstellen lassen sich die Codes ab {switchable[0]}; die Liste aller Prüfungen "
+                "steht in docs/pruefungen.md (von isekctl init angelegt).",
             )
     statuses = set(config.status_ids())
     for i, done in enumerate(config.done_statuses or []):

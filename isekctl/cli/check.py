@@ -10,6 +10,7 @@ import typer
 from .common import (
     FindingFormat,
     NoCache,
+    OutFolder,
     Repo,
     app,
     command,
@@ -123,9 +124,7 @@ def fmt(
 
 @command(app)
 def schema(
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
-    ] = Path("schemas"),
+    out: OutFolder = Path("schemas"),
     repo: Annotated[
         Path | None,
         typer.Option(

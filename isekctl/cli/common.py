@@ -164,6 +164,21 @@ Templates = Annotated[
 ]
 
 
+def _output_folder(value: Path) -> Path:
+    if str(value) == "-":  # the usual "standard output", which a folder of files can't be
+        raise typer.BadParameter(
+            "Hier entstehen mehrere Dateien; bitte ein Verzeichnis angeben (z. B. -o berichte).",
+            param_hint="--out",
+        )
+    return value
+
+
+OutFolder = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False, callback=_output_folder),
+]
+
+
 class FindingFormat(StrEnum):
     text = "text"
     json = "json"
@@ -465,7 +480,8 @@ def print_findings(findings: list[Finding], checked: int, fmt: FindingFormat | N
 
 
 def emit(text: str, out: Path | None) -> None:
-    if out is None:
+    """Write `text` to the file `out`, or to standard output (no file, or `-`)."""
+    if out is None or str(out) == "-":
         sys.stdout.write(text)
         return
     from ..writing.atomic import write_text

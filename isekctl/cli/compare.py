@@ -230,10 +230,11 @@ def revision_freeze(
 def _years(text: str | None) -> list[int] | None:
     if not text:
         return None
-    try:
-        return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
-    except ValueError:
+    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    # four digits 0-9 only: int() would also take "٢٠٢٥" or "２０２５" (see test_values)
+    if not parts or not all(len(part) == 4 and part.isascii() and part.isdigit() for part in parts):
         raise typer.BadParameter(
             f"`{text}` sind keine Haushaltsjahre (z. B. --budget-years 2023,2024).",
             param_hint="--budget-years",
-        ) from None
+        )
+    return [int(part) for part in parts]

@@ -11,6 +11,7 @@ import typer
 
 from .common import (
     NoCache,
+    OutFolder,
     Repo,
     Templates,
     app,
@@ -71,9 +72,7 @@ def report(
             "PDF (A4, barrierefrei getaggt; braucht pip install 'isekctl[pdf]').",
         ),
     ] = ReportFormat.html,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
-    ] = Path("berichte"),
+    out: OutFolder = Path("berichte"),
     since: Annotated[
         str | None,
         typer.Option(
@@ -207,9 +206,7 @@ def export(
     fmt: Annotated[
         ExportFormat, typer.Option("--format", "-f", help="CSV oder JSON.")
     ] = ExportFormat.csv,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Zielverzeichnis.", file_okay=False)
-    ] = Path("opendata"),
+    out: OutFolder = Path("opendata"),
     base_url: Annotated[
         str | None,
         typer.Option(

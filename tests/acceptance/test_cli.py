@@ -214,6 +214,29 @@ def test_no_write_outside_out_dir_and_no_data_change(example: Path, run: Run) ->
     assert os.environ["ISEKCTL_CACHE_DIR"]
 
 
+@pytest.mark.parametrize("command", [["report"], ["export"], ["schema"]])
+def test_a_dash_is_no_output_folder(
+    example: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    result = run(*command, "--repo", example, "--out", "-")
+    assert result.exit_code == 2
+    assert "Verzeichnis angeben" in result.stderr
+    assert list((tmp_path / "cwd").iterdir()) == []
+
+
+def test_a_dash_as_output_file_is_standard_output(
+    example: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    result = run("diff", "2020", "--repo", example, "--format", "md", "--out", "-")
+    assert result.exit_code == 0
+    assert "# " in result.stdout
+    assert list((tmp_path / "cwd").iterdir()) == []
+
+
 def test_unwritable_output_is_a_plain_error(
     example: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:

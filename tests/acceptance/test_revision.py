@@ -116,10 +116,9 @@ def test_freeze_refuses_bad_ids_and_arguments(example: Path, run: Run) -> None:
         result = run("revision", "freeze", bad, "--repo", example)
         assert result.exit_code == 2, bad
     assert not list(example.rglob("evil*"))
-    assert (
-        run("revision", "freeze", "2024", "--repo", example, "--budget-years", "zwei").exit_code
-        == 2
-    )
+    for years in ["zwei", "２０２５", "2025,٢٠٢٦", "25"]:
+        freeze = run("revision", "freeze", "2024", "--repo", example, "--budget-years", years)
+        assert freeze.exit_code == 2, years
     assert (
         run("revision", "freeze", "2024", "--repo", example, "--decided-on", "15.03.2024").exit_code
         == 2
