@@ -53,6 +53,9 @@ def _field_json(item: FieldChange) -> dict[str, Any]:
         record["removed"] = [_value(item.field, v) for v in item.removed]
     if item.field.startswith("budget."):
         record["delta"] = plain(delta(item))
+    if item.late:
+        planned, finished = item.late
+        record["late"] = {"planned_end": str(planned), "finished": finished.isoformat()}
     return record
 
 

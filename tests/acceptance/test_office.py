@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import CASES, Run, build_repo
+from .test_diff import checked
 
 
 @pytest.mark.parametrize(
@@ -105,6 +106,11 @@ def test_the_synopse_shows_how_late_a_measure_was_closed(tmp_path: Path, run: Ru
     assert f'<p class="note">{note}</p>' in html.stdout
     backwards = run("diff", after, "--repo", before)
     assert "Status: abgeschlossen → laufend\n" in backwards.stdout, "reopening is no delay"
+    data = checked(run("diff", before, "--repo", after, "--format", "json").stdout)
+    status = [f for c in data["changes"] for f in c["fields"] if f["field"] == "status"]
+    assert [f.get("late") for f in status] == [{"planned_end": "2021-Q3", "finished": "2023-05-10"}]
+    data = checked(run("diff", after, "--repo", before, "--format", "json").stdout)
+    assert [f for c in data["changes"] for f in c["fields"] if "late" in f] == []
 
 
 def test_closing_on_time_or_without_a_dated_report_adds_no_note(tmp_path: Path, run: Run) -> None:
