@@ -58,7 +58,7 @@ class PartialDate:
         if not match:
             raise ValueError(
                 f"`{text}` ist kein Datum; erlaubt sind 2021, 2021-09, 2021-Q3, 2021-H1 "
-                "oder 2021-09-30"
+                f"oder 2021-09-30{_german_hint(text)}"
             )
         year = int(match["year"])
         if year < 1900 or year > 2200:
@@ -109,16 +109,20 @@ class PartialDate:
 def parse_date(text: str) -> date:
     """A full ISO date `YYYY-MM-DD`, nothing else (no timestamps, no German dots)."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        hint = ""
-        german = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", text)
-        if german:
-            day, month, year = german.groups()
-            hint = f" – meinten Sie {year}-{int(month):02d}-{int(day):02d}?"
-        raise ValueError(f"`{text}` ist kein Datum der Form JJJJ-MM-TT{hint}")
+        raise ValueError(f"`{text}` ist kein Datum der Form JJJJ-MM-TT{_german_hint(text)}")
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"`{text}`: diesen Tag gibt es nicht") from None
+
+
+def _german_hint(text: str) -> str:
+    """' – meinten Sie 2024-03-15?' for a date written the German way (15.03.2024)."""
+    german = re.fullmatch(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})", text.strip())
+    if not german:
+        return ""
+    day, month, year = german.groups()
+    return f" – meinten Sie {year}-{int(month):02d}-{int(day):02d}?"
 
 
 def format_date(day: date) -> str:

@@ -119,3 +119,14 @@ def test_goal_with_umlauts_in_ids() -> None:
     assert Goal.model_validate({"id": "GRÜN-ß", "title": "Grün", "level": "a"}).id == "GRÜN-ß"
     with pytest.raises(ValidationError):
         Goal.model_validate({"id": "../etc", "title": "x", "level": "a"})
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "meant"),
+    [("start", "15.03.2024", "2024-03-15"), ("end", "1.7.2025", "2025-07-01")],
+)
+def test_a_german_date_gets_its_iso_form_suggested(field: str, written: str, meant: str) -> None:
+    base = {"id": "M", "title": "T", "goals": ["G"], "department": "FD 1", "status": "laufend"}
+    with pytest.raises(ValidationError) as caught:
+        Measure.model_validate({**base, field: written})
+    assert f"meinten Sie {meant}?" in caught.value.errors()[0]["msg"]
