@@ -21,6 +21,7 @@ from ..project import Project
 from ..text import suggest
 from . import german
 from .jinja import md, words_md
+from .synopse import ASSUMED_WORDING
 
 UNKNOWN_ITEM = Rule("ISEK088", "unknown-history-id", E, "Zu dieser ID gibt es weder ein Ziel noch eine Maßnahme, auch in keiner Revision.",
                     "ID prüfen; `isekctl tree` zeigt die Ziele des Arbeitsstands.", switchable=False, stops=True)  # fmt: skip
@@ -151,13 +152,17 @@ def history(project: Project, identifier: str) -> History:
         else:
             entry["placement"] = _where(config, item)
             if previous is None:
-                entry["change"] = "wieder enthalten" if seen else "erstmals enthalten"
+                # the oldest state on record, not necessarily the first decision ever
+                entry["change"] = "wieder enthalten" if seen else "ältester erfasster Stand"
             else:
                 changes = []
                 if previous.id != item.id:
                     changes.append(f"neue ID (führt {previous.id} fort)")
                 if previous.title != item.title:
-                    changes.append("Wortlaut geändert")
+                    assumed = "title" in (item.assumptions or ())
+                    changes.append(
+                        "Wortlaut geändert" + (f" ({ASSUMED_WORDING})" if assumed else "")
+                    )
                     entry["words"] = [
                         {"op": s.op, "text": s.text, "space": s.space}
                         for s in word_diff(previous.title, item.title)

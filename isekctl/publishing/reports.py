@@ -896,9 +896,9 @@ HINTS: Final = {"ueberfaellig": "überfällig", "veraltet": "Statusbericht veral
 
 def _list_row(measure: Plain) -> Plain:
     """A measure as the list shows it: its view plus the keys the filters compare."""
-    hints = (["ueberfaellig"] if measure["late"] else []) + (
-        ["veraltet"] if measure["stale"] else []
-    )
+    # one flag a measure, as tree, validate and the reports count them: a late measure's
+    # stale report is part of its being late
+    hints = ["ueberfaellig"] if measure["late"] else ["veraltet"] if measure["stale"] else []
     papers = [r["number"] or r["label"] for r in measure["resolutions"]]
     return {
         **measure,
@@ -923,7 +923,7 @@ def massnahmenliste(builder: Builder, version: DataVersion) -> Plain:
         measures=measures,
         measure_count=len(measures),
         late_count=sum(1 for m in measures if m["late"]),
-        stale_count=sum(1 for m in measures if m["stale"]),
+        stale_count=sum(1 for m in measures if m["stale"] and not m["late"]),
         filter_departments=[{"key": d, "name": f"{d} – {departments[d]}" if d in departments else d}
                             for d in used_departments],
         filter_areas=[{"key": k, "name": builder.area_name(k)}

@@ -242,9 +242,26 @@ def side_data(side: Side) -> dict[str, Any]:
 # --- the compact form --------------------------------------------------------------------
 
 
+ASSUMED_WORDING: Final = "Annahme – aus den Unterlagen erschlossen, nicht wörtlich übernommen"
+
+
+def _wording_note(label_text: str) -> dict[str, Any]:
+    """A line saying that a new wording is an illustrative assumption (shaped like `present`)."""
+    return {
+        "label": label_text, "line": f"{label_text}: {ASSUMED_WORDING}", "words": None,
+        "old": [], "new": [ASSUMED_WORDING], "empty_old": True, "empty_new": False,
+        "delta": None, "late": None,
+    }  # fmt: skip
+
+
 def _change_data(change: Change, system: Mapping[str, Any], item: Any) -> dict[str, Any]:
     """One change; `item` is the changed goal, measure or indicator on the new side."""
     wording = change.wording
+    notes = (
+        [_wording_note(label(wording.field))]
+        if wording is not None and change.kind != "added" and assumed(item, wording.field)
+        else []
+    )
     return {
         "entity": change.entity,
         "kind": change.kind,
@@ -261,7 +278,8 @@ def _change_data(change: Change, system: Mapping[str, Any], item: Any) -> dict[s
                 assumption=assumed(item, f.field),
             )
             for f in change.details
-        ],
+        ]
+        + notes,
     }
 
 
@@ -405,6 +423,9 @@ def _rows(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any]]
                     f"vermutlich umnummeriert aus {predecessors[0]}; wenn das zutrifft, "
                     f"beim Ziel „replaces: [{predecessors[0]}]“ eintragen"
                 )
+            if new_words and assumed(after.get(goal_id), "title"):
+                notes = [row["note"], f"Neue Fassung: {ASSUMED_WORDING}"]
+                row["note"] = "; ".join(n for n in notes if n)
         rows.append(row)
     rows.sort(key=lambda r: (r["rank"], r["order"]))
     return rows

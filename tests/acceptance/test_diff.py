@@ -105,6 +105,24 @@ def test_shipped_example_compact_golden(run: Run, golden: Golden) -> None:
     golden(GOLDEN / "diff-2020.changes-only.md", result.stdout)
 
 
+def test_an_assumed_new_wording_says_so_in_every_form(example: Path, run: Run) -> None:
+    """Seed 000 prints TEILHABE's two wordings into each other; the proposal is inferred."""
+    note = "Annahme – aus den Unterlagen erschlossen, nicht wörtlich übernommen"
+    for args in (
+        ["--format", "md"],
+        ["--format", "html"],
+        ["--format", "md", "--changes-only"],
+        [],
+    ):
+        shown = run("diff", "2020", "--repo", example, *args).stdout
+        teilhabe = shown[shown.index("TEILHABE") :]
+        assert note in teilhabe[: teilhabe.index("KLIMA")], args
+    goals = example / "data" / "goals" / "gesamtstaedtisch.yaml"
+    text = goals.read_text(encoding="utf-8")
+    goals.write_text(text.replace("assumptions: [title, sdgs]", "assumptions: [sdgs]"), "utf-8")
+    assert note not in run("diff", "2020", "--repo", example, "--format", "md").stdout
+
+
 def test_every_class_is_covered_by_the_hand_written_trees(run: Run) -> None:
     from isekctl.comparing.semantic import CLASSES
 

@@ -13,7 +13,7 @@ def test_goal_history_oldest_first_with_body_date_and_paper(example: Path, run: 
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ")][1:]
     assert rows[0].startswith(
         "| Beschlussstand ISEK-Zielsystem 2020 | Ratsversammlung, 18.02.2020, Drucksache 0503/2018/DS "
-        "| Klimaschutz aktiv gestalten | Gesamtstädtische Ziele | erstmals enthalten |"
+        "| Klimaschutz aktiv gestalten | Gesamtstädtische Ziele | ältester erfasster Stand |"
     )
     assert rows[1] == (
         "| Arbeitsstand | Entwurf – Fortschreibungsvorschlag der Verwaltung, nicht beschlossen | "
@@ -45,7 +45,11 @@ def test_history_follows_every_revision_and_renumbered_goals(example: Path, run:
     md = run("history", "PB5-MOBIL", "--repo", example, "-f", "md").stdout
     rows = [line for line in md.splitlines() if line.startswith("| ")][1:]
     assert len(rows) == 3, md
-    assert "2020" in rows[0] and "`PB5-MOBILITAET`" in rows[0] and "erstmals enthalten" in rows[0]
+    assert (
+        "2020" in rows[0]
+        and "`PB5-MOBILITAET`" in rows[0]
+        and "ältester erfasster Stand" in rows[0]
+    )
     assert "2022" in rows[1] and "0100/2022/DS" in rows[1] and "Produktbereich 4" in rows[1]
     assert "Wortlaut geändert, Einordnung geändert" in rows[1]
     assert "~~und ÖPNV~~" in rows[1]
