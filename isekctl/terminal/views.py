@@ -54,7 +54,10 @@ def tree(project: Project, marks: Marks | None = None) -> RenderableType:
         for goal_id in item.model.goals:
             serving[goal_id].append(item.model)
     served = project.served_goals()
-    root = Tree(Text(f"{visible(config.municipality)} – ISEK-Zielsystem", style="bold"))
+    # the working goals (a proposal where they differ from the decision; `show ID` says which)
+    heading = Text(f"{visible(config.municipality)} – ISEK-Zielsystem", style="bold")
+    heading.append(" – Arbeitsstand (data/goals/)", style="dim")
+    root = Tree(heading)
     marks = marks or {}
 
     def label(goal: Goal) -> Text:
@@ -305,6 +308,22 @@ def _hits(project: Project, text: str, hits: list[Found], marks: Marks) -> Rende
     return table
 
 
+_LIST_ITEM: Final = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _reflowed(markdown: str) -> str:
+    """A Markdown text as the terminal wraps it: the lines of a paragraph joined (a single
+    line break is no break in Markdown), list items and blank lines kept."""
+    out: list[str] = []
+    for line in markdown.strip().splitlines():
+        starts_anew = not out or not line.strip() or not out[-1].strip() or _LIST_ITEM.match(line)
+        if starts_anew:
+            out.append(line.rstrip())
+        else:
+            out[-1] = f"{out[-1]} {line.strip()}"
+    return "\n".join(out)
+
+
 def show(project: Project, identifier: str, marks: Marks | None = None) -> RenderableType:
     """One goal or measure with everything linked to it, found by its id (in any case),
     else by (part of) its title; a list when several titles fit; a stop when none does.
@@ -367,7 +386,7 @@ def show(project: Project, identifier: str, marks: Marks | None = None) -> Rende
         if m.resolutions:
             rows.append(("Beschlüsse", "\n".join(_resolution(r) for r in m.resolutions)))
         if m.description:
-            rows.append(("Beschreibung", m.description.strip()))
+            rows.append(("Beschreibung", _reflowed(m.description)))
         if m.assumptions:
             rows.append(
                 ("Annahmen", "zur Veranschaulichung angenommen: " + ", ".join(m.assumptions))
@@ -432,7 +451,7 @@ def show(project: Project, identifier: str, marks: Marks | None = None) -> Rende
         if g.sdgs:
             rows.append(("SDGs", ", ".join(str(s) for s in g.sdgs)))
         if g.description:
-            rows.append(("Beschreibung", g.description.strip()))
+            rows.append(("Beschreibung", _reflowed(g.description)))
         if g.assumptions:
             rows.append(
                 ("Annahmen", "zur Veranschaulichung angenommen: " + ", ".join(g.assumptions))

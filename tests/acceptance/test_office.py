@@ -56,6 +56,22 @@ def test_show_without_hits_names_the_nearest_or_says_where_to_look(example: Path
     assert "Meinten Sie" not in near_number.stderr, "another product area is another goal"
 
 
+def test_show_reflows_a_description_as_markdown_reads_it(
+    example: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    measure = example / "data" / "measures" / "DIGI-PROJEKTLEITUNG.yaml"
+    text = measure.read_text(encoding="utf-8")
+    text = text.replace(
+        "  2025 hinaus.\n", "  2025 hinaus.\n\n  - erster Punkt\n  - zweiter\n    Punkt\n"
+    )
+    measure.write_text(text, encoding="utf-8")
+    shown = run("show", "DIGI-PROJEKTLEITUNG", "--repo", example).stdout
+    assert "Umsetzungsfahrpläne und die Weiterentwicklung" in shown  # one line in the file
+    lines = [line.strip() for line in shown.splitlines()]
+    assert "- erster Punkt" in lines and "- zweiter Punkt" in lines
+
+
 def test_tree_and_show_mark_late_and_stale_measures(tmp_path: Path, run: Run) -> None:
     repo = build_repo(tmp_path / "r", CASES / "ISEK072-late-measure" / "fail")
     tree = run("tree", "--repo", repo)
