@@ -36,10 +36,20 @@ def summary_line(findings: list[Finding], checked: int) -> str:
     if counts["warnings"]:
         parts.append(_plural(counts["warnings"], "Warnung", "Warnungen"))
     mark = "✖" if counts["errors"] else "⚠"
-    return (
+    line = (
         f"{mark} {' und '.join(parts)} in {_plural(counts['files'], 'Datei', 'Dateien')} "
         f"({checked} geprüft)."
     )
+    if counts["errors"] and counts["warnings"]:  # the errors are what must be fixed: name them
+        failing = list(
+            dict.fromkeys(f.location.path for f in findings if f.severity is Severity.ERROR)
+        )
+        named = ", ".join(visible(path) for path in failing[:3])
+        more = (
+            f" und {_plural(len(failing) - 3, 'weiteren', 'weiteren')}" if len(failing) > 3 else ""
+        )
+        line += f" Fehler in {named}{more}."
+    return line
 
 
 def text(findings: list[Finding], checked: int | None) -> RenderableType:
@@ -52,7 +62,11 @@ def text(findings: list[Finding], checked: int | None) -> RenderableType:
     from rich.text import Text
 
     lines: list[Text] = []
-    for path, group in groupby(findings, key=lambda f: f.location.path):
+    # files with errors last, right above the summary: in a long list of warnings they are
+    # what is seen first (and what must be fixed)
+    failing = {f.location.path for f in findings if f.severity is Severity.ERROR}
+    ordered = sorted(findings, key=lambda f: f.location.path in failing)  # stable
+    for path, group in groupby(ordered, key=lambda f: f.location.path):
         lines.append(Text(visible(path), style="bold underline"))
         for item in group:
             where = f"{item.location.line}:{item.location.col or 1}" if item.location.line else "–"

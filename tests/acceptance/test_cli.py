@@ -41,6 +41,20 @@ def test_validate_text_groups_by_file_with_position_code_and_hint(broken: Path, 
     assert lines[-1] == "✖ 1 Fehler in 1 Datei (4 geprüft)."
 
 
+def test_errors_come_last_and_the_summary_names_their_files(example: Path, run: Run) -> None:
+    """The example warns about 27 late or stale measures; an error must not drown in them."""
+    measure = example / "data" / "measures" / "DIGI-AKTENPLAN.yaml"
+    text = measure.read_text(encoding="utf-8")
+    measure.write_text(text.replace("status: laufend", "status: laufen", 1), encoding="utf-8")
+    result = run("validate", "--repo", example)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    headers = [line for line in lines if line.startswith("data/")]
+    assert headers[-1] == "data/measures/DIGI-AKTENPLAN.yaml" and len(headers) > 20
+    assert lines[-1].endswith("Fehler in data/measures/DIGI-AKTENPLAN.yaml.")
+    assert lines[-1].startswith("✖ 1 Fehler und ")
+
+
 def test_validate_json_shape(broken: Path, run: Run) -> None:
     result = run("validate", "--repo", broken, "--format", "json")
     assert result.exit_code == 1
