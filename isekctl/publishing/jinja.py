@@ -96,13 +96,43 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
+# Patterns of `md_block`; each is linear in the text: a match that starts scanning always
+# ends at the next `)`, `]` or line end, and the next search starts behind it.
+_MD_IMAGE: Final = re.compile(r"!\[([^\[\]\n]*)\]\([^)]*(\))?")
+_MD_LINK_TARGET: Final = re.compile(r"\]\(([^)]*)(\))?")
+_MD_REFERENCE: Final = re.compile(r"\[([^\[\]\n]*)\]:[ \t]*(\S*)")
+_LINK_SCHEMES: Final = ("https://", "http://", "mailto:", "#")
+
+
 def md_block(text: Any) -> str:
-    """A Markdown description inside a Markdown report: quoted, no raw HTML, safe links."""
+    """A Markdown description inside a Markdown report: quoted, no raw HTML, safe links.
+
+    Like the HTML side: raw HTML is escaped, a link keeps its text but loses a target
+    that is not http(s), mailto or an anchor, an image becomes its alt text (nothing is
+    loaded from elsewhere), and a reference definition with an unsafe target becomes plain
+    text (its brackets escaped: no definition, wherever it stands, list items included).
+    """
     if not text:
         return ""
     safe = str(text).replace("<", "&lt;").replace(">", "&gt;")
-    safe = re.sub(r"\]\(\s*(?!https?://|mailto:|#)[^)]*\)", "]()", safe)
+    safe = _MD_IMAGE.sub(lambda m: m.group(1) if m.group(2) else m.group(0), safe)
+    safe = safe.replace("![", "!\\[")  # any other image form (reference images) as text
+    safe = _MD_LINK_TARGET.sub(_safe_link_target, safe)
+    safe = _MD_REFERENCE.sub(_safe_reference, safe)
     return "\n".join(f"> {line}".rstrip() for line in safe.strip().splitlines())
+
+
+def _safe_link_target(match: re.Match[str]) -> str:
+    if match.group(2) is None or match.group(1).strip().lower().startswith(_LINK_SCHEMES):
+        return match.group(0)  # not a link (no closing parenthesis) or a safe one
+    return "]()"
+
+
+def _safe_reference(match: re.Match[str]) -> str:
+    if match.group(2).lower().startswith(_LINK_SCHEMES):
+        return match.group(0)
+    # unsafe, or the target on the next line: the label as text, so no definition
+    return f"\\[{match.group(1)}\\]:" + match.group(0)[len(match.group(1)) + 3 :]
 
 
 @cache
@@ -143,14 +173,27 @@ def _plain_paragraphs(text: str) -> str | None:
     return body
 
 
+# markdown-it needs seconds for some texts a data file can hold (500,000 `[` take 16 s,
+# each unclosed bracket scans ahead): longer texts, or texts with more brackets, are
+# shown as escaped plain paragraphs. A real description is far below both.
+MAX_MARKDOWN_CHARS: Final = 64 * 1024
+MAX_MARKDOWN_BRACKETS: Final = 1000
+
+
 def markdown(text: Any) -> Any:
     """Markdown description to sanitised HTML (markdown-it 'js-default' and nh3)."""
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
     if not text:
         return Markup("")
-    plain = _plain_paragraphs(str(text))
-    return Markup(plain if plain is not None else _markdown()(str(text)))
+    source = str(text)
+    plain = _plain_paragraphs(source)
+    if plain is not None:
+        return Markup(plain)
+    if len(source) > MAX_MARKDOWN_CHARS or source.count("[") > MAX_MARKDOWN_BRACKETS:
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", source.strip()) if p.strip()]
+        return Markup("".join(f"<p>{escape(p)}</p>\n" for p in paragraphs))
+    return Markup(_markdown()(source))
 
 
 def safe_url(url: Any) -> str:

@@ -399,3 +399,31 @@ def test_a_file_of_one_megabyte_is_refused_by_the_documented_limit(
         assert result.exit_code == 1
         assert "data/goals/gross.yaml" in result.output and "ISEK007" in result.output
         assert "512 KiB" in result.output
+
+
+# --- data that tries to reach the reader of a report ------------------------------------------
+
+
+def _measure_with(work: Path, **fields: str) -> Path:
+    """The base measure M-1 with extra top-level fields (values written as YAML literals)."""
+    measure = work / "data" / "measures" / "M-1.yaml"
+    extra = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    measure.write_text(measure.read_text(encoding="utf-8") + extra, "utf-8")
+    return measure
+
+
+def test_markdown_report_drops_images_and_script_links(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    _measure_with(
+        work,
+        description="|\n  Plan ![Karte](https://evil.example/p.png) ansehen [hier][1].\n\n"
+        "  [1]: javascript:alert(8)\n",
+    )
+    out = tmp_path / "out"
+    result = run("report", "--repo", work, "--kind", "massnahmenliste", "--format", "md",
+                 "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (out / "massnahmenliste.md").read_text(encoding="utf-8")
+    assert "Plan Karte ansehen" in text
+    assert "evil.example" not in text
+    assert "[1]: javascript" not in text
