@@ -427,3 +427,62 @@ def test_markdown_report_drops_images_and_script_links(tmp_path: Path, run: Run)
     assert "Plan Karte ansehen" in text
     assert "evil.example" not in text
     assert "[1]: javascript" not in text
+
+
+# --- links inside the repository do not redirect writes -----------------------------------------
+
+
+@pytest.fixture
+def workflows_behind_revisions(tmp_path: Path) -> Path:
+    """data/revisions is a link to .github/workflows: inside the repository, yet a trap."""
+    work = build_repo(tmp_path / "repo")
+    workflows = work / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {a: {runs-on: x}}\n", encoding="utf-8")
+    shutil.rmtree(work / "data" / "revisions")
+    (work / "data" / "revisions").symlink_to(Path("..") / ".github" / "workflows")
+    return work
+
+
+def test_writers_refuse_a_data_folder_linked_inside_the_repository(
+    workflows_behind_revisions: Path, run: Run
+) -> None:
+    work = workflows_behind_revisions
+    workflows = work / ".github" / "workflows"
+    before = (workflows / "ci.yml").read_bytes()
+    run("fmt", "--repo", work)
+    assert (workflows / "ci.yml").read_bytes() == before, "fmt reformatted the workflow"
+    result = run("revision", "freeze", "2030", "--repo", work)
+    assert result.exit_code == 1 and "ISEK095" in result.stderr
+    assert "data/revisions ist ein symbolischer Link" in result.stderr
+    assert "geschrieben" not in result.stderr
+    assert sorted(p.name for p in workflows.iterdir()) == ["ci.yml"]
+    validate = run("validate", "--repo", work)
+    assert validate.exit_code == 1 and "ISEK010" in validate.output
+    assert "Der Ordner data/revisions ist ein symbolischer Link" in validate.output
+
+
+def test_new_refuses_a_linked_measures_folder(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    (work / "elsewhere").mkdir()
+    for item in (work / "data" / "measures").iterdir():
+        shutil.move(item, work / "elsewhere" / item.name)
+    (work / "data" / "measures").rmdir()
+    (work / "data" / "measures").symlink_to(Path("..") / "elsewhere")
+    result = run("new", "measure", "M-2", "--title", "Neu", "--goal", "F1", "--department",
+                 "FD 10", "--repo", work)  # fmt: skip
+    assert result.exit_code == 1 and "ISEK095" in result.stderr, result.output
+    assert not (work / "elsewhere" / "M-2.yaml").exists()
+
+
+@pytest.mark.parametrize("linked", [".github", "data", "docs", "schemas"])
+def test_init_does_not_write_through_a_linked_folder(tmp_path: Path, run: Run, linked: str) -> None:
+    target, away = tmp_path / "neu", tmp_path / "away"
+    target.mkdir()
+    away.mkdir()
+    (target / linked).symlink_to(away)
+    result = run("init", target, "--municipality", "Musterstadt", "--ci", "github")
+    assert result.exit_code == 1 and "ISEK095" in result.stderr, result.output
+    assert f"{linked} ist ein symbolischer Link" in result.stderr
+    assert list(away.iterdir()) == []
+    assert sorted(p.name for p in target.iterdir()) == [linked], "nothing written at all"
