@@ -32,6 +32,21 @@ def visible(text: str) -> str:
     return _TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
+_LINE_BREAKS: Final = {"\n": "\\n", "\t": "\\t", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_BREAK: Final = re.compile("[" + "".join(_LINE_BREAKS) + "]")
+_COLONS: Final = re.compile(r":(?=:)")
+
+
+def one_line(text: str) -> str:
+    """`visible`, line breaks and tabs as `\\n`/`\\t`, and `::` as `: :`.
+
+    A text from the data stays on its line, so it cannot start a line of its own, such
+    as a CI workflow command (`::warning …`); and where the terminal output wraps a long
+    line, no wrapped part can start with `::` either (GitHub ignores leading blanks).
+    """
+    return _COLONS.sub(": ", _BREAK.sub(lambda m: _LINE_BREAKS[m[0]], visible(text)))
+
+
 # What a name must not contain to be shown as it is: every control character (line
 # breaks and tabs too), the invisible ones, and lone surrogates, which is how Python
 # keeps bytes of a file name that are not UTF-8 (os.fsdecode, "surrogateescape").

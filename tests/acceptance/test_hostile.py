@@ -486,3 +486,62 @@ def test_init_does_not_write_through_a_linked_folder(tmp_path: Path, run: Run, l
     assert f"{linked} ist ein symbolischer Link" in result.stderr
     assert list(away.iterdir()) == []
     assert sorted(p.name for p in target.iterdir()) == [linked], "nothing written at all"
+
+
+# --- data cannot write lines of its own into a CI log --------------------------------------------
+
+COMMAND = "::warning file=isek.yaml,line=1::Alle Daten geprüft"
+
+
+def _no_command_lines(output: str) -> None:
+    commands = [line for line in output.splitlines() if line.lstrip().startswith("::")]
+    assert commands == [], "a line of the output reads as a CI workflow command"
+
+
+def test_line_breaks_from_the_data_cannot_start_a_workflow_command(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = build_repo(tmp_path / "repo")
+    repo = git.Repo.init(work)
+    _commit(repo, "eins")
+    payload = json.dumps(f"VERWALTUNG\n{COMMAND}")
+    measure = work / "data" / "measures" / "M-1.yaml"
+    text = measure.read_text(encoding="utf-8").replace("goals: [F1]", f"goals: [F1, {payload}]")
+    text = text.replace("title: Digitale Terminvergabe", "title: Termine online")
+    text = text.replace(
+        "department: FD 10", f"department: {json.dumps('FD 10' + chr(0x2028) + COMMAND)}"
+    )
+    measure.write_text(text + f"description: {payload}\n", encoding="utf-8")
+    for columns in ("80", "200"):
+        monkeypatch.setenv("COLUMNS", columns)  # wrapped lines must not start with `::` either
+        result = run("validate", "--repo", work, "--format", "text")
+        assert result.exit_code == 1 and "VERWALTUNG\\n" in result.output
+        _no_command_lines(result.output)
+        assert "::warning" not in result.output, "a wrapped line could start with it"
+    valid = measure.read_text(encoding="utf-8").replace(f"goals: [F1, {payload}]", "goals: [F1]")
+    measure.write_text(valid, encoding="utf-8")
+    for columns in ("80", "200"):
+        monkeypatch.setenv("COLUMNS", columns)
+        diff = run("diff", "git:HEAD", "--repo", work, "--format", "text")
+        assert "Termine" in diff.output
+        _no_command_lines(diff.output)
+        assert "::warning" not in diff.output, "a wrapped line could start with it"
+    measure.write_text(text + f"description: {payload}\n", encoding="utf-8")
+    github = run("validate", "--repo", work, "--format", "github")
+    assert [line[:8] for line in github.output.splitlines() if line.startswith("::")] == [
+        "::error "
+    ] * github.output.count("::error ")
+    assert "\n::warning" not in github.output
+
+
+def test_a_stop_prints_its_location_on_one_line(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    name = f"x\n{COMMAND}.md.j2"
+    (work / "templates").mkdir()
+    (work / "templates" / "zielsystem.md.j2").write_text(
+        f"{{% include {json.dumps(name)} %}}\n", encoding="utf-8"
+    )
+    (work / "templates" / name).write_text("{{ nichts.da }}\n", encoding="utf-8")
+    result = run("report", "--repo", work, "-k", "zielsystem", "-f", "md", "-o", tmp_path / "o")
+    assert result.exit_code == 1 and "ISEK089" in result.stderr
+    _no_command_lines(result.stderr)
