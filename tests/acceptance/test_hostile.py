@@ -545,3 +545,41 @@ def test_a_stop_prints_its_location_on_one_line(tmp_path: Path, run: Run) -> Non
     result = run("report", "--repo", work, "-k", "zielsystem", "-f", "md", "-o", tmp_path / "o")
     assert result.exit_code == 1 and "ISEK089" in result.stderr
     _no_command_lines(result.stderr)
+
+
+# --- data is never read as terminal markup -------------------------------------------------------
+
+MARKUP = "[link=https://evil.example]Klick[/link] [reverse]X[/reverse]"
+
+
+@pytest.mark.parametrize(
+    "args", [["show", "M-1"], ["show", "F1"], ["show", "Klick"], ["tree"]], ids=" ".join
+)
+def test_rich_markup_in_the_data_is_shown_as_text(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    work = build_repo(tmp_path / "repo")
+    goals = work / "data" / "goals" / "ziele.yaml"
+    goals.write_text(
+        goals.read_text(encoding="utf-8").replace(
+            "title: Digitalisierung gestalten", f"title: {json.dumps('Digital ' + MARKUP)}"
+        ),
+        encoding="utf-8",
+    )
+    measure = work / "data" / "measures" / "M-1.yaml"
+    text = measure.read_text(encoding="utf-8")
+    text = text.replace("title: Digitale Terminvergabe", f"title: {json.dumps(MARKUP)}")
+    text = text.replace(
+        "text: Freigeschaltet.", 'text: "[bold red]Rot[/] [link=https://x.example]L[/link]"'
+    )
+    measure.write_text(text + f"description: {json.dumps(MARKUP)}\n", encoding="utf-8")
+    result = run("--color", "always", *args, "--repo", work)
+    assert result.exit_code == 0, result.output
+    assert "\x1b[" in result.output, "colours are on"
+    assert "\x1b]8;" not in result.output, "an OSC 8 hyperlink from the data"
+    assert "\x1b[7m" not in result.output, "reverse video from the data"
+    if args != ["tree"]:
+        assert "[link=https://evil.example]Klick[/link]" in result.output
+    if args == ["show", "M-1"]:
+        assert "[bold red]Rot[/]" in result.output
