@@ -29,6 +29,16 @@ _INVISIBLE_CLASS: Final = (
 _EMOJI_BASE: Final = "#*0-9\u00a9\u00ae\u2000-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
 INVISIBLE: Final = re.compile(f"[{_INVISIBLE_CLASS}]|(?<![{_EMOJI_BASE}])[\ufe0e\ufe0f]")
 
+# Names Windows keeps for devices, with any extension (`AUX`, `con.yaml`, `COM1`): no
+# file of that name can be checked out there.
+_WINDOWS_DEVICES: Final = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?")
+
+
+def reserved_file_name(name: str) -> bool:
+    """A name no file can have on Windows (a device name) or that hides itself (`.x`)."""
+    return bool(_WINDOWS_DEVICES.fullmatch(name)) or name.startswith(".")
+
+
 _UMLAUTS: Final = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 )
