@@ -7,10 +7,9 @@ must not be names Windows keeps for devices (`AUX`, `CON` …).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
-
-import unicodedata
 
 from ..findings import E, Finding, Rule
 from ..project import Item
@@ -22,11 +21,10 @@ DUPLICATE_ID = Rule("ISEK020", "duplicate-id", E, "Eine ID ist mehrfach vergeben
 CASE_DUPLICATE_ID = Rule("ISEK025", "id-case", E,
                          "Zwei IDs unterscheiden sich nur in Groß-/Kleinschreibung.",
                          "Eine der beiden IDs ändern; unter Windows und macOS wären ihre Dateien "
-                         "und Seiten dieselben.", switchable=False)  # fmt: skip
+                         "und Seiten dieselben.")  # fmt: skip
 RESERVED_ID = Rule("ISEK026", "reserved-id", E,
                    "Eine ID ist ein unter Windows reservierter Gerätename (CON, AUX, NUL …).",
-                   "Eine andere ID wählen, etwa mit Präfix (`DIGI-AUX`).",
-                   switchable=False)  # fmt: skip
+                   "Eine andere ID wählen, etwa mit Präfix (`DIGI-AUX`).")  # fmt: skip
 
 
 @project_check(DUPLICATE_ID, CASE_DUPLICATE_ID, RESERVED_ID)
