@@ -29,6 +29,16 @@ _INVISIBLE_CLASS: Final = (
 _EMOJI_BASE: Final = "#*0-9\u00a9\u00ae\u2000-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
 INVISIBLE: Final = re.compile(f"[{_INVISIBLE_CLASS}]|(?<![{_EMOJI_BASE}])[\ufe0e\ufe0f]")
 
+# An address a reader may follow: http(s) only (no `javascript:`, `data:`, `file:`), and
+# nothing an IRI or a Markdown/HTML link cannot hold as it is (blanks, quotes, brackets).
+_WEB_ADDRESS: Final = re.compile(r"(?i)https?://[^\s<>\"'{}|\\^`\x00-\x1f\x7f]+")
+
+
+def web_address(url: str) -> bool:
+    """`url` is an absolute http(s) address without characters that break a link."""
+    return bool(_WEB_ADDRESS.fullmatch(url))
+
+
 # Names Windows keeps for devices, with any extension (`AUX`, `con.yaml`, `COM1`): no
 # file of that name can be checked out there.
 _WINDOWS_DEVICES: Final = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?")

@@ -583,3 +583,18 @@ def test_rich_markup_in_the_data_is_shown_as_text(
         assert "[link=https://evil.example]Klick[/link]" in result.output
     if args == ["show", "M-1"]:
         assert "[bold red]Rot[/]" in result.output
+
+
+def test_script_links_stop_the_open_data_export(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    _measure_with(work, resolutions="\n  - {number: 0503/2018/DS, url: 'javascript:alert(8)'}")
+    config = work / "isek.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "open_data:\n  publisher_url: 'javascript:alert(3)'\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "opendata"
+    result = run("export", "--repo", work, "-o", out)
+    assert result.exit_code == 1
+    assert "ISEK046" in result.stderr and "ISEK045" in result.stderr
+    assert not out.exists() or not any(out.rglob("*"))
