@@ -337,6 +337,38 @@ def test_goal_filter_offers_only_goals_with_measures(browser, published: Path) -
     page.close()
 
 
+def test_the_ampel_filter_is_there_before_any_rating_and_lives_in_the_address(  # type: ignore[no-untyped-def]
+    browser, published: Path
+) -> None:
+    """The start page promises a filter by Ampel; every measure falls under exactly one choice."""
+    index = (published / "site" / "index.html").read_text(encoding="utf-8")
+    tiles = index.split('<ul class="tiles">')[1]
+    assert "Ampel" in tiles.split('href="massnahmenliste.html"')[1].split("</li>")[0]
+    url = (published / "site" / "massnahmenliste.html").as_uri()
+    page = browser.new_page()
+    page.goto(url)
+    total = _shown(page)
+    column = "#massnahmen tbody tr > :nth-child(6)"
+    unrated = sum("nicht bewertet" in r for r in page.locator(column).all_inner_texts())
+    options = page.locator("select[name=rating] option").evaluate_all("os => os.map(o => o.value)")
+    assert options[0] == "" and "ohne" in options and len(options) > 2
+    found = 0
+    for value in options[1:]:
+        page.select_option("select[name=rating]", value)
+        assert f"ampel={value}" in page.url
+        ratings = page.locator(column).all_inner_texts()
+        wanted = "nicht bewertet" if value == "ohne" else value.replace("ue", "ü")
+        assert all(wanted in r.lower() for r in ratings), (value, ratings)
+        found += len(ratings)
+    assert found == total
+    other = browser.new_page()
+    other.goto(url + "?ampel=ohne")
+    assert other.locator("select[name=rating]").input_value() == "ohne"
+    assert _shown(other) == unrated
+    other.close()
+    page.close()
+
+
 def test_columns_sort_and_the_default_is_product_area_then_title(browser, published: Path) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     page.goto((published / "site" / "massnahmenliste.html").as_uri())
