@@ -73,7 +73,9 @@ def test_every_change_class_golden(fmt: str, run: Run, golden: Golden) -> None:
 @pytest.mark.usefixtures("in_every")
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_every_change_class_compact_golden(fmt: str, run: Run, golden: Golden) -> None:
-    result = run("diff", "old", "new", "--repo", "new", "-f", fmt, "--changes-only")
+    result = run(
+        "diff", "old", "new", "--repo", "new", "-f", fmt, "--changes-only", "--stichtag", DAY
+    )
     assert result.exit_code == 0, result.output
     golden(EVERY / f"expected.changes-only.{fmt}", result.stdout)
 
@@ -101,7 +103,9 @@ def test_shipped_example_against_2020_golden(fmt: str, run: Run, golden: Golden)
 
 
 def test_shipped_example_compact_golden(run: Run, golden: Golden) -> None:
-    result = run("diff", "2020", "--repo", ROOT, "--format", "md", "--changes-only")
+    result = run(
+        "diff", "2020", "--repo", ROOT, "--format", "md", "--changes-only", "--stichtag", DAY
+    )
     golden(GOLDEN / "diff-2020.changes-only.md", result.stdout)
 
 
