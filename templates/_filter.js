@@ -201,7 +201,7 @@
     });
     assumed(goals, m, "goals");
     add(cell(tr, "Produktbereich"), data.areas[m[F.area]] || m[F.area]);
-    var department = add(cell(tr, "Fachdienst"), data.departments[m[F.department]] || m[F.department]);
+    var department = add(cell(tr, "federführend"), data.departments[m[F.department]] || m[F.department]);
     assumed(department, m, "department");
     var status = add(cell(tr, "Umsetzungsstand"), data.statusNames[m[F.status]] || m[F.status]);
     assumed(status, m, "status");

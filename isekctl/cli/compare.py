@@ -14,7 +14,6 @@ from .common import (
     FindingFormat,
     NoCache,
     Repo,
-    Templates,
     app,
     command,
     console_for,
@@ -79,7 +78,15 @@ def diff(
             help="Datum der Synopse (JJJJ-MM-TT); Standard: heute.",
         ),
     ] = None,
-    templates: Templates = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Eigene Vorlagen diff.md.j2/diff.html.j2 (Standard: die von isekctl; "
+            "templates/ des Datenrepositorys nur, wenn hier angegeben).",
+            file_okay=False,
+        ),
+    ] = None,
     repo: Repo = None,
     no_cache: NoCache = False,
 ) -> None:
@@ -109,6 +116,17 @@ def diff(
                 "(Details: isekctl validate).", markup=False, style="yellow",
             )  # fmt: skip
     result = compare(left.side, right.side)
+    own = repo_templates(source.root)
+    written = fmt in (DiffFormat.md, DiffFormat.html, DiffFormat.pdf)
+    if (
+        templates is None
+        and own is not None
+        and written
+        and any((own / f"diff.{kind}.j2").exists() for kind in ("md", "html"))
+    ):  # a pull request's templates would write that pull request's review
+        notice(
+            f"Hinweis: eigene Vorlagen in {own.name}/ gelten für diff nur mit --templates {own.name}."
+        )
     config = right.config or left.config or (working.project.config if working.project else None)
     system = goal_system(config) if config is not None else {}
     if fmt is DiffFormat.text and out is None:
@@ -125,7 +143,7 @@ def diff(
         day = stichtag.date() if stichtag else date.today()
         data = binary_document(
             result, fmt.value, system, day, changes_only=changes_only,  # type: ignore[arg-type]
-            templates=templates or repo_templates(source.root),
+            templates=templates,
         )  # fmt: skip
         write_bytes(out, data, overwrite=True)
         notice(f"geschrieben: {out}")
@@ -134,7 +152,7 @@ def diff(
         emit(
             as_document(
                 result, fmt.value, system, day, changes_only=changes_only,  # type: ignore[arg-type]
-                templates=templates or repo_templates(source.root),
+                templates=templates,
             ),
             out,
         )  # fmt: skip

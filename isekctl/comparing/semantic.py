@@ -18,6 +18,7 @@ measures (a revision frozen with `--goals-only`) compares goals only.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,14 +27,19 @@ from decimal import Decimal
 from typing import Any, Final, Literal
 
 from ..dates import PartialDate
-from ..model import BudgetLine, Goal, Indicator, Measure, StatusReport
+from ..model import BudgetLine, Config, Goal, Indicator, Measure, Revision, StatusReport
 from .words import Segment, normalize, same_text, similarity, tokens, word_diff
 
-Entity = Literal["goal", "indicator", "measure"]
+Entity = Literal["revision", "setting", "goal", "indicator", "measure"]
 SideKind = Literal["revision", "git", "directory", "working"]
 
 # (entity, kind) in the order reports and the JSON list them, with the German section titles
 CLASSES: Final[dict[tuple[str, str], str]] = {
+    # first: what decides how everything else reads (a changed decision above all)
+    ("revision", "changed"): "Geänderte Beschlussstände und Entwürfe",
+    ("revision", "removed"): "Entfernte Beschlussstände und Entwürfe",
+    ("revision", "added"): "Neue Beschlussstände und Entwürfe",
+    ("setting", "changed"): "Geänderte Einstellungen (isek.yaml)",
     ("goal", "added"): "Neue Ziele",
     ("goal", "removed"): "Entfallene Ziele",
     ("goal", "continued"): "Fortgeführte Ziele (neue ID)",
@@ -74,7 +80,15 @@ MEASURE_SUMMARY: Final = (
     "reports",
 )  # fmt: skip
 MEASURE_TEXTS: Final = ("title", "rating_reason", "description", "product")
-SETS: Final = ("contributes_to", "replaces", "themes", "sdgs", "goals", "resolutions")
+SETS: Final = (
+    "contributes_to",
+    "replaces",
+    "themes",
+    "sdgs",
+    "goals",
+    "resolutions",
+    "assumptions",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,11 @@ class Side:
     kind: SideKind = "working"
     short: str = ""  # the side as the subject of a sentence: "der Beschlussstand 2020"
     done: tuple[str, ...] = ()  # the statuses that mean done (isek.yaml)
+    # a repository state's decisions and settings (None for a revision, which has neither):
+    # compared whenever both sides have them, so no pull request rewrites them unseen
+    revisions: tuple[Revision, ...] | None = None
+    config: Config | None = None
+    errors: int = 0  # findings of severity error: what could not be read is left out
 
 
 @dataclass(slots=True)
@@ -164,16 +183,25 @@ class DiffResult:
 def compare(old: Side, new: Side) -> DiffResult:
     result = DiffResult(old, new)
     order = goal_order(old.goals, new.goals)
-    changes = list(_goal_changes(old.goals, new.goals))
+    # which values are marked as assumptions, between two repository states (a revision
+    # marks nothing: against it, every mark would count as a change)
+    marks = old.config is not None and new.config is not None
+    changes = list(_goal_changes(old.goals, new.goals, marks))
+    if old.revisions is not None and new.revisions is not None:
+        changes.extend(_revision_changes(old.revisions, new.revisions))
+    if old.config is not None and new.config is not None:
+        changes.extend(_setting_changes(old.config, new.config))
     if old.measures is not None and new.measures is not None:
         result.compared_measures = True
-        changes.extend(_measure_changes(old.measures, new.measures, new.done or old.done))
+        changes.extend(_measure_changes(old.measures, new.measures, new.done or old.done, marks))
     measure_ids = [m.id for m in new.measures or ()] + sorted(m.id for m in old.measures or ())
     measure_order = {m: i for i, m in reversed(list(enumerate(measure_ids)))}
 
     def position(change: Change) -> int:
         """Changes of one class in reading order: goals (and their indicators) as the goal
         system lists them, measures by the new side's order; ties keep the order found."""
+        if change.entity in ("revision", "setting"):
+            return 0  # in the order found: revisions by id
         if change.entity == "measure":
             return measure_order.get(change.id, 0)
         if change.entity == "indicator":
@@ -239,7 +267,9 @@ def match_goals(before: dict[str, Goal], after: dict[str, Goal]) -> Links:
     return Links(continued, renumbered, removed, added)
 
 
-def _goal_changes(old: Iterable[Goal], new: Iterable[Goal]) -> Iterator[Change]:
+def _goal_changes(
+    old: Iterable[Goal], new: Iterable[Goal], marks: bool = False
+) -> Iterator[Change]:
     before = {g.id: g for g in reversed(list(old))}  # the first of duplicate ids wins
     after = {g.id: g for g in reversed(list(new))}
     links = match_goals(before, after)
@@ -254,15 +284,15 @@ def _goal_changes(old: Iterable[Goal], new: Iterable[Goal]) -> Iterator[Change]:
             old_goal, new_goal = before[old_id], after[new_id]
             title = _text_change("title", old_goal.title, new_goal.title)
             yield Change("goal", kind, new_id, new_goal.title, (title,) if title else (), (old_id,))
-            yield from _goal_field_changes(old_goal, new_goal, (old_id,))
+            yield from _goal_field_changes(old_goal, new_goal, (old_id,), marks)
     for goal_id, goal in after.items():
         if goal_id in before:
             old_goal = before[goal_id]
             title = _text_change("title", old_goal.title, goal.title)
             if title:
                 yield Change("goal", "reworded", goal.id, goal.title, (title,))
-            yield from _goal_field_changes(old_goal, goal, ())
-    yield from _indicator_changes(before, after, links.pairs(before, after))
+            yield from _goal_field_changes(old_goal, goal, (), marks)
+    yield from _indicator_changes(before, after, links.pairs(before, after), marks)
 
 
 def _probable_renumberings(removed: list[Goal], added: list[Goal]) -> list[tuple[str, str]]:
@@ -300,12 +330,14 @@ def _probable_renumberings(removed: list[Goal], added: list[Goal]) -> list[tuple
     return pairs
 
 
-def _goal_field_changes(old: Goal, new: Goal, related: tuple[str, ...]) -> Iterator[Change]:
+def _goal_field_changes(
+    old: Goal, new: Goal, related: tuple[str, ...], marks: bool = False
+) -> Iterator[Change]:
     """moved, relinked, described: the fields of two goals that are the same goal."""
     groups: list[tuple[str, tuple[str, ...]]] = [
         ("moved", MOVED),
         ("relinked", RELINKED if not related else tuple(n for n in RELINKED if n != "replaces")),
-        ("described", DESCRIBED),
+        ("described", (*DESCRIBED, "assumptions") if marks else DESCRIBED),
     ]
     for kind, names in groups:
         fields = tuple(c for name in names if (c := _field_change(name, old, new)))
@@ -314,7 +346,7 @@ def _goal_field_changes(old: Goal, new: Goal, related: tuple[str, ...]) -> Itera
 
 
 def _indicator_changes(
-    before: dict[str, Goal], after: dict[str, Goal], same: set[tuple[str, str]]
+    before: dict[str, Goal], after: dict[str, Goal], same: set[tuple[str, str]], marks: bool
 ) -> Iterator[Change]:
     """Indicators are matched by their id wherever they are; one carried over by a
     continued or renumbered goal is compared with its old values."""
@@ -333,7 +365,7 @@ def _indicator_changes(
             yield Change("indicator", "added", indicator_id, indicator.name, summary, owner=owner)
             continue
         old_owner, previous = old[indicator_id]
-        fields = list(_indicator_fields(previous, indicator))
+        fields = list(_indicator_fields(previous, indicator, marks))
         if (old_owner, owner) not in same:
             fields.insert(0, FieldChange("goal", old_owner, owner))
         if fields:
@@ -346,8 +378,8 @@ def _indicator_changes(
             yield Change("indicator", "removed", indicator_id, indicator.name, summary, owner=owner)
 
 
-def _indicator_fields(old: Indicator, new: Indicator) -> Iterator[FieldChange]:
-    for name in (*INDICATOR_TEXTS, "baseline", "target"):
+def _indicator_fields(old: Indicator, new: Indicator, marks: bool) -> Iterator[FieldChange]:
+    for name in (*INDICATOR_TEXTS, "baseline", "target", *(("assumptions",) if marks else ())):
         change = _field_change(name, old, new)
         if change:
             yield change
@@ -363,7 +395,7 @@ def _indicator_fields(old: Indicator, new: Indicator) -> Iterator[FieldChange]:
 
 
 def _measure_changes(
-    old: Iterable[Measure], new: Iterable[Measure], done: tuple[str, ...] = ()
+    old: Iterable[Measure], new: Iterable[Measure], done: tuple[str, ...] = (), marks: bool = False
 ) -> Iterator[Change]:
     before = {m.id: m for m in reversed(list(old))}
     after = {m.id: m for m in reversed(list(new))}
@@ -377,7 +409,7 @@ def _measure_changes(
             yield Change("measure", "removed", measure.id, measure.title, fields)
     for measure_id, measure in after.items():
         if measure_id in before:
-            yield from _measure_field_changes(before[measure_id], measure, done)
+            yield from _measure_field_changes(before[measure_id], measure, done, marks)
 
 
 def finished_late(
@@ -397,7 +429,9 @@ def finished_late(
     return new.end, finished
 
 
-def _measure_field_changes(old: Measure, new: Measure, done: tuple[str, ...]) -> Iterator[Change]:
+def _measure_field_changes(
+    old: Measure, new: Measure, done: tuple[str, ...], marks: bool = False
+) -> Iterator[Change]:
     def plain(*names: str) -> tuple[FieldChange, ...]:
         return tuple(c for name in names if (c := _field_change(name, old, new)))
 
@@ -410,7 +444,7 @@ def _measure_field_changes(old: Measure, new: Measure, done: tuple[str, ...]) ->
         ("department", plain("department")),
         ("reports", _report_changes(old.reports, new.reports)),
         ("details", plain("description", "decided_by", "product_area", "product",
-                          "resolutions", "sdgs", "themes")),
+                          "resolutions", "sdgs", "themes", *(("assumptions",) if marks else ()))),
     ]  # fmt: skip
     late = finished_late(old, new, done)
     for kind, fields in groups:
@@ -479,6 +513,114 @@ def _report_changes(old: list[StatusReport], new: list[StatusReport]) -> tuple[F
     ]
     changed.sort(key=lambda p: ((p[1] or p[0]).date, p[1] is None))  # type: ignore[union-attr]
     return tuple(FieldChange("reports", a, b) for a, b in changed)
+
+
+# --- decisions and settings ---------------------------------------------------------------
+
+REVISION_FIELDS: Final = (
+    "title",
+    "state",
+    "decided_by",
+    "decided_on",
+    "resolution",
+    "budget_years",
+)
+
+
+def _revision_changes(old: Iterable[Revision], new: Iterable[Revision]) -> Iterator[Change]:
+    """Revisions matched by id: a decided state that is added, removed or rewritten is
+    what a reviewer must see first, since reports name the latest one as the decision."""
+    before = {r.id: r for r in sorted(old, key=lambda r: r.id)}
+    after = {r.id: r for r in sorted(new, key=lambda r: r.id)}
+    for revision_id, revision in before.items():
+        if revision_id in after:
+            fields = tuple(_revision_fields(revision, after[revision_id]))
+            if fields:
+                yield Change("revision", "changed", revision_id, after[revision_id].title, fields)
+    for revision_id, revision in before.items():
+        if revision_id not in after:
+            yield Change("revision", "removed", revision_id, revision.title,
+                         _revision_summary(revision, "old"))  # fmt: skip
+    for revision_id, revision in after.items():
+        if revision_id not in before:
+            yield Change("revision", "added", revision_id, revision.title,
+                         _revision_summary(revision, "new"))  # fmt: skip
+
+
+def _revision_summary(revision: Revision, side: str) -> tuple[FieldChange, ...]:
+    found = list(_summary(revision, REVISION_FIELDS[1:], side))
+    for name, items in (("goals", revision.goals), ("measures", revision.measures)):
+        if items:
+            ids = tuple(i.id for i in items)
+            found.append(
+                FieldChange(name, new=ids) if side == "new" else FieldChange(name, old=ids)
+            )
+    return tuple(found)
+
+
+def _revision_fields(old: Revision, new: Revision) -> Iterator[FieldChange]:
+    for name in REVISION_FIELDS:
+        change = _field_change(name, old, new)
+        if change:
+            yield change
+    for name in ("goals", "measures"):
+        before = {i.id: i for i in reversed(getattr(old, name) or [])}
+        after = {i.id: i for i in reversed(getattr(new, name) or [])}
+        if (getattr(old, name) is None) != (getattr(new, name) is None) or set(before) != set(
+            after
+        ):
+            change = _set_change(name, before, after)
+            yield change or FieldChange(name, tuple(before), tuple(after))
+        for item_id, item in after.items():
+            if item_id in before and before[item_id] != item:
+                old_text, new_text = _outline(before[item_id]), _outline(item)
+                yield FieldChange(f"{name}.{item_id}", old_text, new_text,
+                                  tuple(word_diff(old_text, new_text)))  # fmt: skip
+
+
+def _outline(item: Goal | Measure) -> str:
+    """An item of a revision on one line, so a word diff shows what was rewritten: its
+    wording and placement, and the names of any other fields that differ from nothing."""
+    if isinstance(item, Goal):
+        parts = [item.title, f"Ebene {item.level}"]
+        if item.product_area is not None:
+            parts.append(f"Produktbereich {item.product_area}")
+        if item.parent:
+            parts.append(f"übergeordnet {item.parent}")
+        shown = {"id", "title", "level", "product_area", "parent"}
+    else:
+        parts = [item.title, f"Status {item.status}", f"Ziele {', '.join(item.goals)}"]
+        shown = {"id", "title", "status", "goals"}
+    rest = item.model_dump(mode="json", exclude=shown, exclude_defaults=True)
+    parts.extend(f"{key} {json.dumps(value, ensure_ascii=False)}" for key, value in rest.items())
+    return " · ".join(parts)
+
+
+def setting_text(value: Any) -> str:
+    """A setting of isek.yaml written as in the file's flow style: `{internal_reports: true}`."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {setting_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(setting_text(v) for v in value) + "]"
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _setting_changes(old: Config, new: Config) -> Iterator[Change]:
+    """isek.yaml by setting: vocabularies, what counts as done, what is published."""
+    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
+    fields = []
+    for name in after:
+        if before.get(name) != after[name]:
+            old_text, new_text = setting_text(before.get(name)), setting_text(after[name])
+            fields.append(
+                FieldChange(name, old_text, new_text, tuple(word_diff(old_text, new_text)))
+            )
+    if fields:
+        yield Change("setting", "changed", "isek.yaml", "Einstellungen", tuple(fields))
 
 
 # --- fields ------------------------------------------------------------------------------

@@ -59,8 +59,9 @@ def _from_outcome(label: str, source: str, kind: SideKind, outcome: Outcome) -> 
         project.config, [g.model for g in project.goals], [m.model for m in project.measures]
     )
     side = Side(
-        label, goals, measures, source, kind, short=label, done=tuple(project.config.done())
-    )
+        label, goals, measures, source, kind, short=label, done=tuple(project.config.done()),
+        revisions=tuple(r.model for r in project.revisions), config=project.config, errors=errors,
+    )  # fmt: skip
     return LoadedSide(side, errors, project.config)
 
 

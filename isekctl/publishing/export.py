@@ -52,7 +52,7 @@ def _join(values: Any) -> str:
 
 
 def _plan_total(measure: Measure, plan: str) -> Decimal | None:
-    """The measure's lines of one Teilplan summed; empty (not 0) when it has none there.
+    """The measure's lines of one plan (Ergebnis- or Finanzplan) summed; empty (not 0) when it has none there.
 
     Aufwendungen (Ergebnisplan) and Investitionsauszahlungen (Finanzplan) are never added
     into one figure: in the doppischer Haushalt that sum has no meaning.
@@ -191,7 +191,7 @@ def tables(project: Project) -> list[Table]:
         Table("budget", "Haushaltsansätze", (
             Column("measure_id", text, "Maßnahme"), Column("year", integer, "Haushaltsjahr"),
             Column("kind", text, "Art (investition, aufwand, personal)"),
-            Column("plan", text, "Teilplan (Ergebnisplan, Finanzplan)"), Column("amount", number, "Ansatz (EUR)"),
+            Column("plan", text, "Plan (Ergebnisplan, Finanzplan)"), Column("amount", number, "Ansatz (EUR)"),
             Column("actual", number, "Ist (EUR)"),
         ), budget_rows, ("measure_id", "year", "kind"), (("measure_id", "measures", "id"),)),
         Table("resolutions", "Beschlüsse zu Maßnahmen", (

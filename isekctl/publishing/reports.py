@@ -543,7 +543,8 @@ def zielsystem(builder: Builder, version: DataVersion) -> Plain:
             "changed": changed,
             "changed_text": german.count(changed, "Ziel", "Zielen"),
         } if since is not None else None,
-        assumptions=_uses_assumptions(views, []),
+        # the Zielsystem shows wordings only: the legend where one of them is assumed
+        assumptions=any("title" in v["assumed"] for v in views),
     )  # fmt: skip
     return context
 

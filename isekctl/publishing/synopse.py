@@ -44,12 +44,45 @@ LABELS: Final = {
     "values": "Messwerte",
     "target_path": "Soll-Werte",
     "replaces": "führt fort",
+    "assumptions": "als Annahme markiert",
+    # revisions
+    "state": "Stand",
+    "decided_on": "beschlossen am",
+    "resolution": "Drucksache",
+    "budget_years": "Haushaltsjahre",
+    "measures": "Maßnahmen",
+    # isek.yaml
+    "municipality": "Kommune (municipality)",
+    "levels": "Ebenen (levels)",
+    "product_areas": "Produktbereiche (product_areas)",
+    "departments": "Fachdienste (departments)",
+    "department_areas": "Produktbereiche der Fachdienste (department_areas)",
+    "statuses": "Status (statuses)",
+    "done_statuses": "Status für erledigt (done_statuses)",
+    "resolution_pattern": "Muster der Drucksachennummern (resolution_pattern)",
+    "resolution_url": "Adresse der Drucksachen (resolution_url)",
+    "stale_after_months": "Frist für Statusberichte in Monaten (stale_after_months)",
+    "planning_horizon": "Planungshorizont (planning_horizon)",
+    "open_data": "Offene Daten (open_data)",
+    "publish": "Veröffentlichung (publish)",
+    "checks": "Prüfungen (checks)",
 }
+SUBJECTS: Final = {
+    "revision": "Stand", "setting": "Datei", "goal": "Ziel", "indicator": "Kennzahl",
+    "measure": "Maßnahme",
+}  # fmt: skip
 DECIDED_FIELDS: Final = ("title", "level", "product_area", "parent", "contributes_to", "replaces")
 EDITORIAL_FIELDS: Final = ("description", "sdgs", "themes")
 HINTS: Final = {
+    ("revision", "changed"): "Ein Beschlussstand hält fest, was beschlossen wurde; geändert wird "
+    "er nur, wenn er falsch erfasst war. Die Berichte nennen den neuesten beschlossenen Stand "
+    "als Beschlusslage.",
+    ("revision", "added"): "Der neueste Stand mit „state: beschlossen“ ist in allen Berichten die "
+    "Beschlusslage: Gremium, Datum und Drucksache mit dem Beschluss vergleichen.",
+    ("setting", "changed"): "Die Einstellungen bestimmen, was als erledigt gilt, welche Prüfungen "
+    "laufen und was veröffentlicht wird.",
     ("goal", "renumbered"): "Ein entfallenes und ein neues Ziel mit fast gleichem Wortlaut. "
-    "Wenn das neue Ziel das alte fortführt, beim neuen Ziel „replaces: [alte ID]“ eintragen."
+    "Wenn das neue Ziel das alte fortführt, beim neuen Ziel „replaces: [alte ID]“ eintragen.",
 }
 
 
@@ -80,6 +113,8 @@ def label(name: str) -> str:
         return f"Soll {parts[1]}"
     if parts[0] == "values" and len(parts) == 2:
         return f"Messwert {parts[1]}"
+    if parts[0] in ("goals", "measures") and len(parts) >= 2:  # an item of a revision
+        return f"{'Ziel' if parts[0] == 'goals' else 'Maßnahme'} {name.split('.', 1)[1]}"
     return LABELS.get(name) or german.label(name)
 
 
@@ -93,6 +128,8 @@ def value(name: str, item: Any, system: Mapping[str, Any]) -> str:
     base = name.split(".")[0]
     if item is None or item == () or item == []:
         return "–"
+    if base == "budget_years" and isinstance(item, tuple | list):
+        return ", ".join(str(year) for year in item)
     if isinstance(item, tuple | list):
         separator = "; " if base in ("budget", "reports", "values", "target_path") else ", "
         return separator.join(value(name, v, system) for v in item)
@@ -296,6 +333,7 @@ def compact(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any
                 "title": title,
                 "count": len(changes),
                 "hint": HINTS.get((entity, kind)),
+                "subject": SUBJECTS[entity],
                 "changes": [_change_data(c, system, items.get((c.entity, c.id))) for c in changes],
             }
         )
@@ -558,6 +596,7 @@ def context(
     """Everything the templates show, as plain data."""
     total = len(result.changes)
     rows = _rows(result, system)
+    classes = compact(result, system)
     measures = _measures(result, system) if result.compared_measures else []
     unchanged_measures = (
         len({m.id for m in result.new.measures or ()} - {m["id"] for m in measures})
@@ -576,7 +615,17 @@ def context(
         "summary": [{"title": title, "count": count} for _, title, count in result.counts()],
         "compared_measures": result.compared_measures,
         "measures_note": result.measures_note,
-        "classes": compact(result, system),
+        # a side with unreadable files: what is missing there may show as removed or added
+        "unreadable": [
+            f"{side.label} hat {german.count(side.errors, 'Fehler', 'Fehler')}: was sich dort "
+            "nicht lesen ließ, fehlt im Vergleich und kann als entfallen oder neu erscheinen "
+            "(Details: isekctl validate)."
+            for side in (result.old, result.new)
+            if side.errors
+        ],
+        "classes": classes,
+        # decisions and settings: above the goals in the full form
+        "setup": [c for c in classes if c["entity"] in ("revision", "setting")],
         "sections": _sections(rows, system),
         "goals_total": len(rows),
         "goals_unchanged": sum(1 for r in rows if r["state"] == "unverändert"),

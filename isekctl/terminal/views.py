@@ -146,7 +146,7 @@ def _budget_table(m: Measure) -> Any:
 
     actuals = any(line.actual is not None for line in m.budget)
     table = Table(title="Haushaltsansätze", title_justify="left")
-    columns = ["Jahr", "Art", "Teilplan", "Ansatz"] + (["Ist", "Abweichung"] if actuals else [])
+    columns = ["Jahr", "Art", "Plan", "Ansatz"] + (["Ist", "Abweichung"] if actuals else [])
     for column in columns:
         table.add_column(
             column, justify="right" if column in ("Ansatz", "Ist", "Abweichung") else "left"

@@ -131,6 +131,53 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 WIDTHS = (1280, 390)
 
+# What a reader on a phone must be able to read: no text cut off in its box, a table's caption
+# within the part of the table in view, column headings that may wrap (one that may not pushes
+# the numbers out of sight), and a first column kept in view that leaves room for the others.
+CUTS = r"""() => {
+  const found = [];
+  const name = el => el.tagName.toLowerCase() + " „" + el.textContent.trim().replace(/\s+/g, " ").slice(0, 60) + "“";
+  const hidden = el => {
+    for (let node = el; node; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.clipPath !== "none" || style.display === "none") { return true; }
+    }
+    return !el.getClientRects().length;
+  };
+  for (const el of document.querySelectorAll("caption, th, td, h1, h2, h3, h4, p, li, dt, dd, figcaption, label")) {
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !hidden(el)) {
+      found.push(`${name(el)} is cut: ${el.scrollWidth} px of text in ${el.clientWidth} px`);
+    }
+  }
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    const table = wrap.querySelector("table");
+    if (!table || hidden(wrap)) { continue; }
+    const box = wrap.getBoundingClientRect();
+    if (table.caption && !hidden(table.caption)) {
+      const range = document.createRange();
+      range.selectNodeContents(table.caption);
+      const past = range.getBoundingClientRect().right - box.right;
+      if (past > 1) { found.push(`${name(table.caption)} runs ${Math.round(past)} px past the table in view`); }
+    }
+    for (const th of table.querySelectorAll("thead th")) {
+      if (/nowrap|pre/.test(getComputedStyle(th).whiteSpace) && /\s/.test(th.textContent.trim()) && !hidden(th)) {
+        found.push(`${name(th)}: a column heading that cannot wrap`);
+      }
+    }
+    const left = table.getBoundingClientRect().left;
+    for (const cell of table.querySelectorAll("th, td")) {
+      if (getComputedStyle(cell).position !== "sticky" || hidden(cell)) { continue; }
+      const r = cell.getBoundingClientRect();
+      if (r.left > left + 1) {
+        found.push(`${name(cell)} is kept in view, but is not in the first column`);
+      } else if (wrap.scrollWidth > wrap.clientWidth && r.width > 0.42 * wrap.clientWidth) {
+        found.push(`${name(cell)} is kept in view and takes ${Math.round(100 * r.width / wrap.clientWidth)} % of the width`);
+      }
+    }
+  }
+  return found;
+}"""
+
 
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the screenshots go: $ISEKCTL_SCREENSHOTS (CI keeps them), else pytest's tmp."""
@@ -159,6 +206,9 @@ def _check_site(browser, root: Path, names: list[str], shots: Path | None, prefi
             scroll = page.evaluate("document.documentElement.scrollWidth")
             if scroll > width:
                 problems.append((name, width, f"scrolls sideways: {scroll} px wide"))
+            cuts = page.evaluate(CUTS)
+            if cuts:
+                problems.append((name, width, cuts[:5]))
             if shots is not None:
                 height = min(page.evaluate("document.documentElement.scrollHeight"), 12_000)
                 target = shots / f"{prefix}{name.replace('/', '_')}-{width}.png"
@@ -284,6 +334,38 @@ def test_goal_filter_offers_only_goals_with_measures(browser, published: Path) -
     for value in options[1:]:
         page.select_option("select[name=goal]", value)
         assert _shown(page) > 0, value
+    page.close()
+
+
+def test_the_ampel_filter_is_there_before_any_rating_and_lives_in_the_address(  # type: ignore[no-untyped-def]
+    browser, published: Path
+) -> None:
+    """The start page promises a filter by Ampel; every measure falls under exactly one choice."""
+    index = (published / "site" / "index.html").read_text(encoding="utf-8")
+    tiles = index.split('<ul class="tiles">')[1]
+    assert "Ampel" in tiles.split('href="massnahmenliste.html"')[1].split("</li>")[0]
+    url = (published / "site" / "massnahmenliste.html").as_uri()
+    page = browser.new_page()
+    page.goto(url)
+    total = _shown(page)
+    column = "#massnahmen tbody tr > :nth-child(6)"
+    unrated = sum("nicht bewertet" in r for r in page.locator(column).all_inner_texts())
+    options = page.locator("select[name=rating] option").evaluate_all("os => os.map(o => o.value)")
+    assert options[0] == "" and "ohne" in options and len(options) > 2
+    found = 0
+    for value in options[1:]:
+        page.select_option("select[name=rating]", value)
+        assert f"ampel={value}" in page.url
+        ratings = page.locator(column).all_inner_texts()
+        wanted = "nicht bewertet" if value == "ohne" else value.replace("ue", "ü")
+        assert all(wanted in r.lower() for r in ratings), (value, ratings)
+        found += len(ratings)
+    assert found == total
+    other = browser.new_page()
+    other.goto(url + "?ampel=ohne")
+    assert other.locator("select[name=rating]").input_value() == "ohne"
+    assert _shown(other) == unrated
+    other.close()
     page.close()
 
 

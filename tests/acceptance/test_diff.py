@@ -73,7 +73,9 @@ def test_every_change_class_golden(fmt: str, run: Run, golden: Golden) -> None:
 @pytest.mark.usefixtures("in_every")
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_every_change_class_compact_golden(fmt: str, run: Run, golden: Golden) -> None:
-    result = run("diff", "old", "new", "--repo", "new", "-f", fmt, "--changes-only")
+    result = run(
+        "diff", "old", "new", "--repo", "new", "-f", fmt, "--changes-only", "--stichtag", DAY
+    )
     assert result.exit_code == 0, result.output
     golden(EVERY / f"expected.changes-only.{fmt}", result.stdout)
 
@@ -101,7 +103,9 @@ def test_shipped_example_against_2020_golden(fmt: str, run: Run, golden: Golden)
 
 
 def test_shipped_example_compact_golden(run: Run, golden: Golden) -> None:
-    result = run("diff", "2020", "--repo", ROOT, "--format", "md", "--changes-only")
+    result = run(
+        "diff", "2020", "--repo", ROOT, "--format", "md", "--changes-only", "--stichtag", DAY
+    )
     golden(GOLDEN / "diff-2020.changes-only.md", result.stdout)
 
 
@@ -244,11 +248,20 @@ def test_json_shape(run: Run) -> None:
     assert carried["owner"] == "F30" and carried["fields"] == [
         {"field": "values.2022", "old": None, "new": 9}
     ]
+    revision = change("revision", "changed", "2024")
+    assert {f["field"]: (f["old"], f["new"]) for f in revision["fields"]}["decided_on"] == (
+        "2024-02-20", "2024-02-21",
+    )  # fmt: skip
+    assert "goals.L1" in {f["field"] for f in revision["fields"]}, "a decided wording rewritten"
+    assert field(change("revision", "added", "2026"), "goals")["new"] == ["L1"]
+    assert field(change("revision", "removed", "2022"), "state")["old"] == "entwurf"
+    assert field(change("setting", "changed", "isek.yaml"), "stale_after_months")["new"] == "12"
     names = {f["field"] for c in changes for f in c["fields"]}
     assert "budget_total" not in names
-    from isekctl.model import Goal, Indicator, Measure
+    from isekctl.model import Config, Goal, Indicator, Measure, Revision
 
     data_format = set(Goal.model_fields) | set(Indicator.model_fields) | set(Measure.model_fields)
+    data_format |= set(Revision.model_fields) | set(Config.model_fields)
     assert {n.split(".")[0] for n in names} <= data_format
 
 
@@ -382,6 +395,28 @@ def history(tmp_path: Path) -> Path:
     _commit_tree(repo, EVERY / "new", "neu")
     repo.create_tag("v2")
     return work
+
+
+def test_a_pull_request_cannot_write_its_own_review(history: Path, run: Run) -> None:
+    """Templates of the compared repository only with --templates; a notice says so."""
+    own = history / "templates"
+    own.mkdir()
+    for kind in ("md", "html"):
+        (own / f"diff.{kind}.j2").write_text("Keine Änderungen.\n", encoding="utf-8")
+    result = run("diff", "git:v1", "--repo", history, "--format", "md", "--changes-only")
+    assert "Neue Beschlussstände und Entwürfe" in result.stdout
+    assert "gelten für diff nur mit --templates templates" in result.stderr
+    asked = run("diff", "git:v1", "--repo", history, "--format", "md", "--templates", own)
+    assert asked.stdout == "Keine Änderungen.\n"
+
+
+def test_unreadable_files_are_named_in_the_synopse(history: Path, run: Run) -> None:
+    measure = history / "data" / "measures" / "M-1.yaml"
+    measure.write_text(measure.read_text(encoding="utf-8") + "foo: [\n", encoding="utf-8")
+    for fmt in ("md", "html"):
+        shown = run("diff", "git:v2", "--repo", history, "--format", fmt, "--changes-only").stdout
+        assert "Arbeitsstand (Fortschreibungsvorschlag der Verwaltung) hat 1 Fehler" in shown
+        assert "Entfallene Maßnahmen" in shown  # what could not be read, named as such above
 
 
 def test_git_ref_equals_directory_diff(history: Path, run: Run) -> None:
@@ -557,6 +592,8 @@ def pair_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Expected]:
         if set(map(str, old.get(n) or [])) != set(map(str, new.get(n) or []))
     }  # fmt: skip
     described = {n for n in ("description", "rationale") if norm(old.get(n)) != norm(new.get(n))}
+    if set(old.get("assumptions") or []) != set(new.get("assumptions") or []):
+        described.add("assumptions")  # both sides are trees, which mark their assumptions
     for kind, fields in (("moved", moved), ("relinked", linked), ("described", described)):
         if fields:
             found.append(("goal", kind, new["id"], related, frozenset(fields)))

@@ -298,6 +298,55 @@ def test_singular_and_plural(tmp_path: Path, run: Run) -> None:
     assert (
         "2 Ziele; 1 Schlüsselmaßnahme dient ihrer Umsetzung" in texts["stadtentwicklungsbericht.md"]
     )
+    none = "Keinem der 17 SDGs ist bisher ein Ziel oder eine Schlüsselmaßnahme des ISEK zugeordnet."
+    assert none in texts["nachhaltigkeitsbericht.md"]
+    goals = repo / "data" / "goals" / "ziele.yaml"
+    text = goals.read_text(encoding="utf-8")
+    goals.write_text(
+        text.replace("  - id: F1\n", "  - id: F1\n    sdgs: [11]\n", 1), encoding="utf-8"
+    )
+    texts = _reports(run, repo, tmp_path / "one", "-f", "md")
+    one = (
+        "Einem der 17 SDGs ist mindestens ein Ziel oder eine Schlüsselmaßnahme des ISEK zugeordnet."
+    )
+    assert one in texts["nachhaltigkeitsbericht.md"]
+
+
+def test_wording_fits_any_department_name_and_the_doppik(
+    example: Path, tmp_path: Path, run: Run
+) -> None:
+    """A department may be a Fachdienst, a project or a staff unit: no report puts "Fachdienst"
+    before its name. The doppischer Haushalt has Ergebnisplan and Finanzplan, whose Teilpläne
+    are per product area: no report calls the two plans Teilpläne."""
+    config = yaml.safe_load((example / "isek.yaml").read_text(encoding="utf-8"))
+    departments = config["departments"]
+    assert "Projekt Digitalisierung" in departments.values(), "the example has a project"
+    texts = {}
+    for fmt in ("md", "html"):
+        texts.update(_reports(run, example, tmp_path / fmt, "-f", fmt))
+        texts.update(_reports(run, example, tmp_path / f"intern-{fmt}", "-f", fmt,
+                              "-k", "haushaltsbericht"))  # fmt: skip
+    for name, text in texts.items():
+        words = " ".join(text.split())  # the markup stays: a label and its value are not a phrase
+        assert "Teilplan" not in words, name
+        for key, department in departments.items():
+            assert f"Fachdienst {department}" not in words, (name, department)
+            assert f"Fachdienst {key}" not in words, (name, key)
+    budget = _flat(texts["haushaltsbericht.html"])
+    assert "getrennt nach Ergebnisplan und Finanzplan des doppischen Haushalts" in budget
+    assert "Digitalisierung: Projekt Digitalisierung (federführend)" in budget
+    page = _flat(texts["massnahmen/DIGI-DMS.html"])
+    assert "Weitere Maßnahmen – federführend: Projekt Digitalisierung" in page
+    sdgs = _flat(texts["nachhaltigkeitsbericht.html"])
+    assert re.search(r"\b\d+ der 17 SDGs ist mindestens ein Ziel oder eine Schlüsselmaßnahme", sdgs)
+
+
+def test_numbers_and_their_units_stay_together(example: Path, tmp_path: Path, run: Run) -> None:
+    texts = _reports(run, example, tmp_path / "out")
+    legend = texts["stadtentwicklungsbericht.html"]
+    assert "95\u00a0% des nötigen Tempos" in legend and "95 %" not in legend
+    budget = _reports(run, example, tmp_path / "intern", "-k", "haushaltsbericht")
+    assert "0&nbsp;€ steht nur" in budget["haushaltsbericht.html"]
 
 
 # --- council decisions, who decided, assumptions ---------------------------------------------

@@ -107,7 +107,7 @@ def test_the_start_page_says_what_is_here(example: Path, tmp_path: Path, run: Ru
                            "Nachhaltigkeitsbericht", "Synopse", "Offene Daten"]  # fmt: skip
     # Leichte Sprache: short sentences, one a line
     part = index.split('id="leichte-sprache"')[1]
-    assert "Hier steht ein Plan von Stadt Neumünster.<br>" in part
+    assert "Hier steht ein Plan.<br>\nDer Plan ist von: Stadt Neumünster.<br>" in part
     assert "Ein Ziel sagt:<br>" in part
 
 

@@ -79,7 +79,9 @@ def _render(run: Run, repo: Path, out: Path, command: str, template: str) -> obj
     if command == "report":
         return run("report", "--repo", repo, "-k", "zielsystem", "-f", "md", "--out", out)
     fmt = template.split(".")[1]
-    return run("diff", "2020", "--repo", repo, "-f", fmt, "-o", out / f"synopse.{fmt}")
+    templates = repo / "templates"  # diff takes a repository's templates only when asked to
+    return run("diff", "2020", "--repo", repo, "-f", fmt, "-o", out / f"synopse.{fmt}",
+               "--templates", templates)  # fmt: skip
 
 
 @pytest.mark.parametrize("target", list(TARGETS), ids=lambda t: f"{t[0]}-{t[1]}")
