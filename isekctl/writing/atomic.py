@@ -12,7 +12,8 @@ Two kinds of target, kept apart:
   inside the repository: `data/revisions` → `.github/workflows`) — is refused and left
   untouched.
 * **outputs** (`write_text`): reports, exports, schemas, diffs. They may go anywhere
-  except onto a data file of a data repository.
+  except onto a data file of a data repository, and inside a data repository not
+  through a linked folder (a committed `public` → `~/.ssh` would send the site there).
 
 Temp files carry the writer's lock while they exist (POSIX); a file left behind by
 a killed run is recognised by its name and the missing lock and removed by the next
@@ -178,7 +179,26 @@ def write_bytes(target: Path, data: bytes, *, overwrite: bool) -> None:
             "Mit --out einen eigenen Ordner angeben, z. B. --out berichte.",
             str(target),
         )
+    refuse_linked_output(target)
     _write(target, data, overwrite=overwrite, shown=str(target), hint=_FORCE)
+
+
+def refuse_linked_output(target: Path) -> None:
+    """Stop when `target` lies in a data repository behind a linked folder of it."""
+    inside = _repository_above(target)
+    if inside is not None:  # a link in the repository must not send an output elsewhere
+        refuse_linked_folders(inside, Path(os.path.abspath(target)).relative_to(inside).as_posix())
+
+
+def _repository_above(target: Path) -> Path | None:
+    """The nearest folder above `target` (as written, links not followed) that is a data
+    repository."""
+    from ..reading.sources import is_data_repository
+
+    for folder in Path(os.path.abspath(target)).parents:
+        if is_data_repository(folder):
+            return folder
+    return None
 
 
 def write_data(

@@ -602,3 +602,22 @@ def test_script_links_stop_the_open_data_export(tmp_path: Path, run: Run) -> Non
     assert result.exit_code == 1
     assert "ISEK046" in result.stderr and "ISEK045" in result.stderr
     assert not out.exists() or not any(out.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["report", "-k", "zielsystem", "-f", "md"], ["export"], ["report", "-k", "all"]],
+    ids=lambda a: " ".join(a),
+)
+def test_outputs_do_not_go_through_a_linked_folder_of_the_repository(
+    tmp_path: Path, run: Run, args: list[str]
+) -> None:
+    """A pull request can commit `public` → somewhere in the runner's home."""
+    work = build_repo(tmp_path / "repo")
+    away = tmp_path / "away"
+    away.mkdir()
+    (work / "public").symlink_to(away)
+    result = run(*args, "--repo", work, "-o", work / "public" / "out")
+    assert result.exit_code == 1 and "ISEK095" in result.stderr, result.output
+    assert "public ist ein symbolischer Link" in result.stderr
+    assert list(away.iterdir()) == []
