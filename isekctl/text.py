@@ -28,6 +28,9 @@ _INVISIBLE_CLASS: Final = (
 # symbol or emoji ("❤️", "✔️", keycaps "1️⃣"); only elsewhere are they hidden characters.
 _EMOJI_BASE: Final = "#*0-9\u00a9\u00ae\u2000-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
 INVISIBLE: Final = re.compile(f"[{_INVISIBLE_CLASS}]|(?<![{_EMOJI_BASE}])[\ufe0e\ufe0f]")
+# One character class that finds every candidate (the emoji selectors anywhere): a fast
+# first look over a whole file; INVISIBLE then decides.
+MAYBE_INVISIBLE: Final = f"{_INVISIBLE_CLASS}\ufe0e\ufe0f"
 
 # An address a reader may follow: http(s) only (no `javascript:`, `data:`, `file:`), and
 # nothing an IRI or a Markdown/HTML link cannot hold as it is (blanks, quotes, brackets).

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from ..findings import E, Finding, Location, Rule, W
 from ..project import PathKey, Positions
-from ..text import CONTROL, INVISIBLE
+from ..text import CONTROL, INVISIBLE, MAYBE_INVISIBLE
 
 CONTROL_CHARACTER = Rule(
     "ISEK008",
@@ -42,7 +42,7 @@ WHITESPACE = Rule(
 INVISIBLE_CHARACTER = Rule("ISEK062", "invisible-character", W, "Unsichtbares Sonderzeichen im Text.",
                            "Unsichtbares Zeichen löschen.")  # fmt: skip
 
-_SPECIAL: Final = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}")
+_SPECIAL: Final = re.compile(CONTROL.pattern[:-1] + MAYBE_INVISIBLE + "]")  # a first look
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
