@@ -10,9 +10,47 @@ from typing import Final
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates
 # (which only double-quoted escapes can produce, and which no file can store).
 CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# Characters that make texts and references look alike that differ: soft hyphen,
-# zero-width characters, bidi controls ("Trojan Source"), word joiners, a BOM inside text.
-INVISIBLE: Final = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Characters that make texts and references look alike that differ, or hide text:
+# every format character (Unicode category Cf, as of Unicode 15.1: soft hyphen,
+# zero-width space, joiner and non-joiner – never needed in German –, bidi controls
+# of "Trojan Source", the Arabic letter mark, word joiners, a BOM inside text, the
+# Mongolian vowel separator, tag characters U+E0000–E007F …), the Hangul fillers and
+# the braille blank (letters that show as nothing), the combining grapheme joiner,
+# variation selectors other than the emoji ones, and the line and paragraph separators
+# U+2028/U+2029 (no line break for YAML, but for many viewers).
+_INVISIBLE_CLASS: Final = (
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0d"
+    "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+)
+# The emoji variation selectors (U+FE0E text style, U+FE0F emoji style) belong after a
+# symbol or emoji ("❤️", "✔️", keycaps "1️⃣"); only elsewhere are they hidden characters.
+_EMOJI_BASE: Final = "#*0-9\u00a9\u00ae\u2000-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+INVISIBLE: Final = re.compile(f"[{_INVISIBLE_CLASS}]|(?<![{_EMOJI_BASE}])[\ufe0e\ufe0f]")
+# One character class that finds every candidate (the emoji selectors anywhere): a fast
+# first look over a whole file; INVISIBLE then decides.
+MAYBE_INVISIBLE: Final = f"{_INVISIBLE_CLASS}\ufe0e\ufe0f"
+
+# An address a reader may follow: http(s) only (no `javascript:`, `data:`, `file:`), and
+# nothing an IRI or a Markdown/HTML link cannot hold as it is (blanks, quotes, brackets).
+_WEB_ADDRESS: Final = re.compile(r"(?i)https?://[^\s<>\"'{}|\\^`\x00-\x1f\x7f]+")
+
+
+def web_address(url: str) -> bool:
+    """`url` is an absolute http(s) address without characters that break a link."""
+    return bool(_WEB_ADDRESS.fullmatch(url))
+
+
+# Names Windows keeps for devices, with any extension (`AUX`, `con.yaml`, `COM1`): no
+# file of that name can be checked out there.
+_WINDOWS_DEVICES: Final = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?")
+
+
+def reserved_file_name(name: str) -> bool:
+    """A name no file can have on Windows (a device name) or that hides itself (`.x`)."""
+    return bool(_WINDOWS_DEVICES.fullmatch(name)) or name.startswith(".")
+
 
 _UMLAUTS: Final = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -32,11 +70,26 @@ def visible(text: str) -> str:
     return _TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
+_LINE_BREAKS: Final = {"\n": "\\n", "\t": "\\t", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_BREAK: Final = re.compile("[" + "".join(_LINE_BREAKS) + "]")
+_COLONS: Final = re.compile(r":(?=:)")
+
+
+def one_line(text: str) -> str:
+    """`visible`, line breaks and tabs as `\\n`/`\\t`, and `::` as `: :`.
+
+    A text from the data stays on its line, so it cannot start a line of its own, such
+    as a CI workflow command (`::warning …`); and where the terminal output wraps a long
+    line, no wrapped part can start with `::` either (GitHub ignores leading blanks).
+    """
+    return _COLONS.sub(": ", _BREAK.sub(lambda m: _LINE_BREAKS[m[0]], visible(text)))
+
+
 # What a name must not contain to be shown as it is: every control character (line
 # breaks and tabs too), the invisible ones, and lone surrogates, which is how Python
 # keeps bytes of a file name that are not UTF-8 (os.fsdecode, "surrogateescape").
 _UNSHOWABLE: Final = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + INVISIBLE.pattern[1:-1] + r"\u2028\u2029]"
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _INVISIBLE_CLASS + "\ufe0e\ufe0f]"
 )
 _ESCAPES: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -53,6 +106,8 @@ def _escape(match: re.Match[str]) -> str:
         return _ESCAPES[char]
     if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name
         return f"\\x{code - 0xDC00:02x}"
+    if code > 0xFFFF:
+        return f"\\U{code:08x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

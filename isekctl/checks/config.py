@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..findings import E, Finding, Rule, catalogue
 from ..model import LICENSES, license_of
-from ..text import did_you_mean
+from ..text import did_you_mean, web_address
 from .registry import Context, project_check
 from .vocabulary import resolution_matcher
 
@@ -33,8 +33,7 @@ def check_config(ctx: Context) -> Iterator[Finding]:
             "Rückverweise und Lookarounds werden nicht unterstützt; z. B. '^\\d{4}/\\d{4}/[A-Za-z]+$'.",
         )
     if config.resolution_url and (
-        "{resolution}" not in config.resolution_url
-        or not config.resolution_url.startswith(("https://", "http://"))
+        "{resolution}" not in config.resolution_url or not web_address(config.resolution_url)
     ):
         yield CONFIG.at(
             item.at("resolution_url"),
@@ -91,15 +90,20 @@ def check_open_data(ctx: Context) -> Iterator[Finding]:
             "ein Datenportal lehnt den Export ab.",
             did_you_mean(opendata.license, {key: item.name for key, item in LICENSES.items()}),
         )
-    if opendata.base_url is not None and (
-        not opendata.base_url.startswith(("https://", "http://"))
-        or any(c.isspace() for c in opendata.base_url)
-    ):
+    if opendata.base_url is not None and not web_address(opendata.base_url):
         yield OPEN_DATA.at(
             item.at("open_data", "base_url"),
             f"`{opendata.base_url}` ist keine Internetadresse.",
             "Die Adresse, unter der der Export veröffentlicht wird, z. B. "
             "'https://stadt.gitlab.io/isek/opendata/'.",
+        )
+    if opendata.publisher_url is not None and not web_address(opendata.publisher_url):
+        yield OPEN_DATA.at(
+            item.at("open_data", "publisher_url"),
+            f"`{opendata.publisher_url}` taugt nicht als Link in den Metadaten des "
+            "Datenportals: nur http(s)-Adressen ohne Leerzeichen, Anführungszeichen und spitze "
+            "Klammern.",
+            "Die Webseite der veröffentlichenden Stelle, z. B. 'https://www.neumuenster.de/'.",
         )
     if opendata.ars is not None and not re.fullmatch(r"[0-9]{12}", opendata.ars):
         yield OPEN_DATA.at(

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from ..findings import E, Finding, Location, Rule, W
 from ..project import PathKey, Positions
-from ..text import CONTROL, INVISIBLE
+from ..text import CONTROL, INVISIBLE, MAYBE_INVISIBLE
 
 CONTROL_CHARACTER = Rule(
     "ISEK008",
@@ -42,7 +42,7 @@ WHITESPACE = Rule(
 INVISIBLE_CHARACTER = Rule("ISEK062", "invisible-character", W, "Unsichtbares Sonderzeichen im Text.",
                            "Unsichtbares Zeichen löschen.")  # fmt: skip
 
-_SPECIAL: Final = re.compile(CONTROL.pattern[:-1] + INVISIBLE.pattern[1:])
+_SPECIAL: Final = re.compile(CONTROL.pattern[:-1] + MAYBE_INVISIBLE + "]")  # a first look
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -106,7 +106,7 @@ def escaped_findings(text: str, data: Any, path: str) -> list[Finding]:
     if not hits:
         return []
     present = {char for _, char in hits} & {
-        c for s in _strings(data) for c in s if INVISIBLE.match(c)
+        m[0] for s in _strings(data) for m in INVISIBLE.finditer(s)
     }
     return [
         INVISIBLE_CHARACTER.at(

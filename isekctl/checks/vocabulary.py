@@ -8,7 +8,7 @@ from typing import Any
 from ..findings import E, Finding, Rule
 from ..model import Config
 from ..project import Item
-from ..text import did_you_mean
+from ..text import did_you_mean, web_address
 from .goals import goal_systems
 from .registry import Context, project_check
 
@@ -43,6 +43,10 @@ UNKNOWN_STATUS = Rule(
 RESOLUTION_PATTERN = Rule("ISEK043", "resolution-pattern", E,
                           "Die Drucksachennummer hat nicht das konfigurierte Format.",
                           "Nummer wie `0503/2018/DS` schreiben (Muster `resolution_pattern`).")  # fmt: skip
+RESOLUTION_LINK = Rule("ISEK046", "resolution-link", E,
+                       "Der Link eines Beschlusses ist keine http(s)-Internetadresse.",
+                       "Die Adresse im Ratsinformationssystem angeben, z. B. "
+                       "'https://ratsinfo.example/vorlage/0503-2018'.")  # fmt: skip
 
 
 def resolution_matcher(config: Config) -> Callable[[str], bool] | None:
@@ -185,11 +189,11 @@ def check_measure_vocabulary(ctx: Context) -> Iterator[Finding]:
         yield from _themes(config, measure.themes, item)
 
 
-@project_check(RESOLUTION_PATTERN)
+@project_check(RESOLUTION_PATTERN, RESOLUTION_LINK)
 def check_resolutions(ctx: Context) -> Iterator[Finding]:
-    matches = resolution_matcher(ctx.config)
-    if matches is None:
-        return  # the configuration check reports the pattern itself
+    found = resolution_matcher(ctx.config)
+    # an invalid pattern is reported by the configuration check: then any number is fine
+    matches = found if found is not None else (lambda _: True)
     hint = f"Format laut isek.yaml: {ctx.config.resolution_pattern} (z. B. 0503/2018/DS)."
     for measure in ctx.project.measures:
         for i, paper in enumerate(measure.model.resolutions):
@@ -202,6 +206,13 @@ def check_resolutions(ctx: Context) -> Iterator[Finding]:
                     measure.at(*where),
                     f"`{number}` ist keine gültige Drucksachennummer.",
                     hint,
+                )
+            if not isinstance(paper, str) and paper.url is not None and not web_address(paper.url):
+                yield RESOLUTION_LINK.at(
+                    measure.at("resolutions", i, "url"),
+                    f"`{paper.url}` taugt nicht als Link in Berichten und offenen Daten: nur "
+                    "http(s)-Adressen ohne Leerzeichen, Anführungszeichen und spitze Klammern.",
+                    RESOLUTION_LINK.fix,
                 )
     for revision in ctx.project.revisions:
         decided = revision.model.resolution

@@ -339,19 +339,20 @@ def print_stop(error: IsekError | Finding) -> None:
     """A stop condition on stderr: the findings that explain it, then the reason."""
     from ..findings import Finding
     from ..terminal.findings import text
-    from ..text import visible
+    from ..text import one_line
 
     console = console_for(stderr=True)
     item = error if isinstance(error, Finding) else error.finding
     details = [] if isinstance(error, Finding) else error.details
     if details:
         console.print(text(details, None))
-    where = f"{item.location}: " if item.location.path else ""
+    # one line each, whatever the data held (a template name with a line break, say)
+    where = f"{one_line(str(item.location))}: " if item.location.path else ""
     console.print(
-        f"{where}Fehler {item.code}: {visible(item.message)}", markup=False, style="bold red"
+        f"{where}Fehler {item.code}: {one_line(item.message)}", markup=False, style="bold red"
     )
     if item.hint:
-        console.print(f"  → {visible(item.hint)}", markup=False)
+        console.print(f"  → {one_line(item.hint)}", markup=False)
 
 
 _WHERE_TO_LOOK = (

@@ -11,12 +11,20 @@ The segments rebuild both texts exactly: joining the `=` and `-` segments (each 
 its blank, see `Segment.plain`) gives the normalised old text and `=` and `+` the new
 one, up to a blank at the very start. The diff is symmetric: `word_diff(b, a)` is
 `word_diff(a, b)` with `-` and `+` swapped.
+
+The work is bounded, since the wordings come from an untrusted repository: difflib's
+matcher takes time far beyond the product of the token counts on repetitive texts
+("x y x y …" against "y x z y x z …"). Texts whose token counts multiply to more than
+`MATCH_BUDGET` are first trimmed of their common beginning and end; if the rest is
+still too large, it is shown as one deletion and one insertion. That diff is still
+exact (both texts rebuild), just not minimal; no wording of a real ISEK comes near it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Final, Literal
@@ -71,8 +79,36 @@ def _join(parts: list[Token]) -> str:
 
 Opcode = tuple[str, int, int, int, int]
 
+# Most token pairs the matcher may compare (len(a) * len(b)): 500 words against 500,
+# about a third of a second on the most repetitive text, milliseconds on real prose.
+MATCH_BUDGET: Final = 250_000
+
 
 def _opcodes(a: list[Token], b: list[Token]) -> list[Opcode]:
+    """Opcodes of the two token lists, exact but not always minimal (see the module text)."""
+    if len(a) * len(b) <= MATCH_BUDGET:
+        return _matched(a, b)
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    middle_a, middle_b = a[start : len(a) - end], b[start : len(b) - end]
+    codes: list[Opcode] = [("equal", 0, start, 0, start)] if start else []
+    if len(middle_a) * len(middle_b) <= MATCH_BUDGET:
+        codes += [
+            (tag, i1 + start, i2 + start, j1 + start, j2 + start)
+            for tag, i1, i2, j1, j2 in _matched(middle_a, middle_b)
+        ]
+    elif middle_a or middle_b:  # one is not empty, or the product would be 0
+        codes.append(("replace", start, len(a) - end, start, len(b) - end))
+    if end:
+        codes.append(("equal", len(a) - end, len(a), len(b) - end, len(b)))
+    return codes
+
+
+def _matched(a: list[Token], b: list[Token]) -> list[Opcode]:
     """difflib's opcodes, computed in a fixed direction so that swapping a and b mirrors them."""
     if (a, len(a)) <= (b, len(b)):
         return list(SequenceMatcher(None, a, b, autojunk=False).get_opcodes())
@@ -115,6 +151,9 @@ def similarity(old: str, new: str) -> float:
     b = [t.casefold() for t, _ in tokens(new)]
     if not a or not b:
         return 0.0
+    if len(a) * len(b) > MATCH_BUDGET:  # too long to compare word by word: shared words
+        shared = (Counter(a) & Counter(b)).total()
+        return 2.0 * shared / (len(a) + len(b))
     return max(
         SequenceMatcher(None, a, b, autojunk=False).ratio(),
         SequenceMatcher(None, b, a, autojunk=False).ratio(),

@@ -13,7 +13,10 @@ set of rules to test – runs in a sandbox that is stricter than Jinja's own:
 * template files are read only as regular files inside their folder: no symbolic
   link anywhere on the way, no `..`, nothing that resolves outside
   (`ConfinedLoader`);
-* `StrictUndefined` everywhere; HTML autoescapes, Markdown escapes through `md`.
+* `StrictUndefined` everywhere; HTML autoescapes, Markdown escapes through `md`;
+* bounded work: no text over `MAX_TEXT` (`~`, `+`, `*`, filters, blocks, the output),
+  no width over `MAX_WIDTH` for the padding and wrapping filters; a macro or include
+  that calls itself (RecursionError) or a bomb that runs out of memory is refused too.
 
 An error in a repository's own template is the user's to fix (ISEK089, with the
 file and line); an error in a packaged one is a bug of isekctl.
@@ -27,6 +30,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -63,6 +67,13 @@ LOOP_ATTRIBUTES: Final = frozenset({
     "previtem", "nextitem", "cycle", "changed",
 })  # fmt: skip
 MAX_REPEAT: Final = 1_000_000  # "x" * n and [..] * n beyond this many items are refused
+# Text a template builds: no string (a `~` or `+`, a filter's result, a block, the whole
+# output) longer than this; a real report page is a few megabytes at most.
+MAX_TEXT: Final = 32 * 1024 * 1024
+# Width and count arguments of the filters that pad, wrap or fill (center(1500000000) …).
+MAX_WIDTH: Final = 10_000
+WIDTH_FILTERS: Final = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice"})
+_FORMAT_WIDTH: Final = re.compile(r"%[^a-zA-Z%]*?(\*|\d{5,})")
 PLAIN_TYPES: Final = (str, int, float, Decimal, date, bool, type(None))
 
 
@@ -96,13 +107,43 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
+# Patterns of `md_block`; each is linear in the text: a match that starts scanning always
+# ends at the next `)`, `]` or line end, and the next search starts behind it.
+_MD_IMAGE: Final = re.compile(r"!\[([^\[\]\n]*)\]\([^)]*(\))?")
+_MD_LINK_TARGET: Final = re.compile(r"\]\(([^)]*)(\))?")
+_MD_REFERENCE: Final = re.compile(r"\[([^\[\]\n]*)\]:[ \t]*(\S*)")
+_LINK_SCHEMES: Final = ("https://", "http://", "mailto:", "#")
+
+
 def md_block(text: Any) -> str:
-    """A Markdown description inside a Markdown report: quoted, no raw HTML, safe links."""
+    """A Markdown description inside a Markdown report: quoted, no raw HTML, safe links.
+
+    Like the HTML side: raw HTML is escaped, a link keeps its text but loses a target
+    that is not http(s), mailto or an anchor, an image becomes its alt text (nothing is
+    loaded from elsewhere), and a reference definition with an unsafe target becomes plain
+    text (its brackets escaped: no definition, wherever it stands, list items included).
+    """
     if not text:
         return ""
     safe = str(text).replace("<", "&lt;").replace(">", "&gt;")
-    safe = re.sub(r"\]\(\s*(?!https?://|mailto:|#)[^)]*\)", "]()", safe)
+    safe = _MD_IMAGE.sub(lambda m: m.group(1) if m.group(2) else m.group(0), safe)
+    safe = safe.replace("![", "!\\[")  # any other image form (reference images) as text
+    safe = _MD_LINK_TARGET.sub(_safe_link_target, safe)
+    safe = _MD_REFERENCE.sub(_safe_reference, safe)
     return "\n".join(f"> {line}".rstrip() for line in safe.strip().splitlines())
+
+
+def _safe_link_target(match: re.Match[str]) -> str:
+    if match.group(2) is None or match.group(1).strip().lower().startswith(_LINK_SCHEMES):
+        return match.group(0)  # not a link (no closing parenthesis) or a safe one
+    return "]()"
+
+
+def _safe_reference(match: re.Match[str]) -> str:
+    if match.group(2).lower().startswith(_LINK_SCHEMES):
+        return match.group(0)
+    # unsafe, or the target on the next line: the label as text, so no definition
+    return f"\\[{match.group(1)}\\]:" + match.group(0)[len(match.group(1)) + 3 :]
 
 
 @cache
@@ -143,14 +184,27 @@ def _plain_paragraphs(text: str) -> str | None:
     return body
 
 
+# markdown-it needs seconds for some texts a data file can hold (500,000 `[` take 16 s,
+# each unclosed bracket scans ahead): longer texts, or texts with more brackets, are
+# shown as escaped plain paragraphs. A real description is far below both.
+MAX_MARKDOWN_CHARS: Final = 64 * 1024
+MAX_MARKDOWN_BRACKETS: Final = 1000
+
+
 def markdown(text: Any) -> Any:
     """Markdown description to sanitised HTML (markdown-it 'js-default' and nh3)."""
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
     if not text:
         return Markup("")
-    plain = _plain_paragraphs(str(text))
-    return Markup(plain if plain is not None else _markdown()(str(text)))
+    source = str(text)
+    plain = _plain_paragraphs(source)
+    if plain is not None:
+        return Markup(plain)
+    if len(source) > MAX_MARKDOWN_CHARS or source.count("[") > MAX_MARKDOWN_BRACKETS:
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", source.strip()) if p.strip()]
+        return Markup("".join(f"<p>{escape(p)}</p>\n" for p in paragraphs))
+    return Markup(_markdown()(source))
 
 
 def safe_url(url: Any) -> str:
@@ -366,6 +420,7 @@ def _loader(folders: tuple[ConfinedLoader, ...]) -> Any:
 
 @cache
 def _sandbox_class() -> type:
+    from jinja2.compiler import CodeGenerator
     from jinja2.environment import TemplateModule
     from jinja2.exceptions import SecurityError
     from jinja2.runtime import BlockReference, LoopContext, Macro
@@ -373,6 +428,14 @@ def _sandbox_class() -> type:
     from jinja2.utils import Namespace
 
     callables = (safe_range, dict, Namespace)
+
+    class BoundedCodeGenerator(CodeGenerator):
+        """`a ~ b` checked for its length like every other text a template builds."""
+
+        def visit_Concat(self, node: Any, frame: Any) -> None:
+            self.write("environment.bounded(")
+            super().visit_Concat(node, frame)
+            self.write(")")
 
     def allowed(obj: Any, name: str) -> bool:
         if name.startswith("_"):
@@ -388,7 +451,21 @@ def _sandbox_class() -> type:
     class PlainDataSandbox(ImmutableSandboxedEnvironment):
         """Jinja's immutable sandbox, narrowed to plain data (see the module docstring)."""
 
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "+"})
+        code_generator_class = BoundedCodeGenerator
+
+        @staticmethod
+        def concat(pieces: Any) -> str:  # blocks, macros and the whole output are joined here
+            parts = list(pieces)
+            if sum(len(part) for part in parts) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
+            return "".join(parts)
+
+        @staticmethod
+        def bounded(text: Any) -> Any:
+            if isinstance(text, str) and len(text) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
+            return text
 
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:  # noqa: ARG002
             return allowed(obj, attr)
@@ -431,6 +508,13 @@ def _sandbox_class() -> type:
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**12):
                 raise SecurityError("`**` mit so großen Zahlen ist in Vorlagen nicht erlaubt")
+            if (
+                operator == "+"
+                and isinstance(left, str | list | tuple)
+                and isinstance(right, str | list | tuple)
+                and len(left) + len(right) > MAX_TEXT
+            ):
+                raise SecurityError(_TOO_LONG)
             if operator == "*":
                 sized = next((x for x in (left, right) if isinstance(x, str | list | tuple)), None)
                 times = right if sized is left else left
@@ -441,6 +525,72 @@ def _sandbox_class() -> type:
             return super().call_binop(context, operator, left, right)
 
     return PlainDataSandbox
+
+
+_TOO_LONG: Final = "Texte über 32 MiB sind in Vorlagen nicht erlaubt"
+# Characters all `{{ … }}` of one rendering have put out so far (blocks and macros too,
+# whose pieces are only joined at the end): bounded at twice MAX_TEXT.
+_OUTPUT: ContextVar[int] = ContextVar("isekctl_template_output", default=0)
+
+
+def _size(value: Any, limit: int) -> int:
+    """Length of `value` as text, counted only up to a little beyond `limit`."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple | dict):
+        total = 2
+        for item in value.items() if isinstance(value, dict) else value:
+            total += _size(item, limit) + 2
+            if total > limit:
+                break
+        return total
+    return len(str(value)) if isinstance(value, int | float | Decimal) else 16
+
+
+def _counted(value: Any) -> Any:
+    """The environment's `finalize`: every printed value adds to the rendering's total."""
+    from jinja2.exceptions import SecurityError
+
+    total = _OUTPUT.get() + _size(value, 2 * MAX_TEXT)
+    if total > 2 * MAX_TEXT:
+        raise SecurityError(_TOO_LONG)
+    _OUTPUT.set(total)
+    return value
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` refusing gigantic widths (center, indent …) and texts over MAX_TEXT."""
+    from functools import wraps
+
+    from jinja2.exceptions import SecurityError
+
+    @wraps(function)  # keeps Jinja's pass_context/pass_environment marker
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        values = [*args, *kwargs.values()]
+        if name in WIDTH_FILTERS:
+            for value in values:
+                if (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and abs(value) > MAX_WIDTH
+                ):
+                    raise SecurityError(f"`{name}` mit {value} ist in Vorlagen nicht erlaubt "
+                                        f"(höchstens {MAX_WIDTH:,})".replace(",", "."))  # fmt: skip
+                if name == "indent" and isinstance(value, str) and len(value) > MAX_WIDTH:
+                    raise SecurityError("`indent` mit so langem Text ist in Vorlagen nicht erlaubt")
+        if name == "format" and args and _FORMAT_WIDTH.search(str(args[0])):
+            raise SecurityError("`format` mit `*` oder über 9999 Zeichen Breite ist in Vorlagen "
+                                "nicht erlaubt")  # fmt: skip
+        if name == "join":
+            items = [x for x in values if isinstance(x, list | tuple)]
+            if any(sum(len(str(i)) for i in x[:MAX_TEXT]) > MAX_TEXT for x in items):
+                raise SecurityError(_TOO_LONG)
+        result = function(*args, **kwargs)
+        if isinstance(result, str) and len(result) > MAX_TEXT:
+            raise SecurityError(_TOO_LONG)
+        return result
+
+    return bounded
 
 
 def _number(value: Any) -> float:
@@ -469,10 +619,12 @@ def _environment(fmt: Format, override: str | None) -> JinjaEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
+        finalize=_counted,
     )
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
     env.filters.update(FILTERS)
+    env.filters.update({name: _bounded_filter(name, f) for name, f in env.filters.items()})
     env.globals.update(
         ratings=dict(german.RATINGS),
         rating_symbols=dict(german.RATING_SYMBOLS),
@@ -488,16 +640,30 @@ def render(
 ) -> str:
     """The template rendered with `context`; a broken or refused repository template stops."""
     from jinja2 import TemplateError
+    from jinja2.exceptions import SecurityError
 
+    _OUTPUT.set(0)
     try:
         text = environment(fmt, override).get_template(template).render(**context)
     except TemplateRefused as exc:
         raise _stop(exc.name, None, exc.reason, override) from None
+    except SecurityError as exc:  # refused, wherever it happened (the whole output too long)
+        refused = _repository_frame(exc, override) or (template, 0)
+        raise _stop(refused[0], refused[1], _message(exc), override) from None
     except TemplateError as exc:
         where = _repository_frame(exc, override)
         if where is None:
             raise
         raise _stop(where[0], where[1], _message(exc), override) from None
+    except (RecursionError, MemoryError) as exc:  # a macro or include calling itself, a bomb
+        stopped = _repository_frame(exc, override) or (template, 0)
+        exc.__traceback__ = None  # frees the memory and the deep stack at once
+        reason = (
+            "Die Vorlage ruft sich ohne Ende selbst auf (Makro oder include)"
+            if isinstance(exc, RecursionError)
+            else "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
+        )
+        raise _stop(stopped[0], stopped[1], reason, override) from None
     # no trailing blanks, no runs of empty lines, one final newline: stable output that diffs well
     lines: list[str] = []
     for line in text.splitlines():

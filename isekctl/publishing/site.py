@@ -464,7 +464,7 @@ def write_site(out: Path, files: dict[str, str]) -> None:
     import shutil
     import tempfile
 
-    from ..writing.atomic import WRITE_REFUSED
+    from ..writing.atomic import WRITE_REFUSED, refuse_linked_output
 
     def refuse_link(path: Path) -> None:
         if path.is_symlink():
@@ -473,6 +473,7 @@ def write_site(out: Path, files: dict[str, str]) -> None:
             )
 
     refuse_link(out)
+    refuse_linked_output(out / "index.html")  # no linked folder of the repository on the way
     out.mkdir(parents=True, exist_ok=True)
     stale = stale_files(out, files)
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".isekctl-"))

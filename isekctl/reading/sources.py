@@ -114,7 +114,11 @@ class Directory:
             found.append(Entry(FileKind.CONFIG, CONFIG_FILE))
         for kind in FileKind.folders():
             folder = kind.place
-            if not self._inside(self.root / folder):
+            steps = folder.split("/")  # a linked data folder is refused even if it stays inside
+            linked = any(
+                os.path.islink(self.root.joinpath(*steps[: i + 1])) for i in range(len(steps))
+            )
+            if linked or not self._inside(self.root / folder):
                 self._links.add(folder)
                 found.append(Entry(kind, folder))  # reading it reports the link; nothing is read
                 continue
@@ -138,9 +142,9 @@ class Directory:
     def read(self, path: str) -> bytes | Finding:
         if path in self._bad_names:
             return bad_name(path)
-        if path in self._links:  # listed by entries() only when it leads out of the root
+        if path in self._links:  # listed by entries() only when it is a link or leads out
             return NOT_A_FILE.at(
-                Location(path), f"Der Ordner {path} führt aus dem Repository hinaus; er wird nicht gelesen.",
+                Location(path), f"Der Ordner {path} ist ein symbolischer Link oder führt aus dem Repository hinaus; er wird nicht gelesen.",
                 "Datenordner müssen echte Ordner im Repository sein, keine symbolischen Links.",
             )  # fmt: skip
         full = self._prefix + path

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..comparing.semantic import DiffResult
 from ..publishing.synopse import compact
-from ..text import visible
+from ..text import one_line
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -21,7 +21,7 @@ def as_rich(
     from rich.text import Text
 
     lines: list[Text] = [
-        Text(f"Vergleich {visible(result.old.label)} → {visible(result.new.label)}", style="bold")
+        Text(f"Vergleich {one_line(result.old.label)} → {one_line(result.new.label)}", style="bold")
     ]
     note = result.measures_note
     if note:
@@ -51,7 +51,7 @@ def _words(words: list[dict[str, Any]], markers: bool) -> Any:
     out = Text()
     for i, word in enumerate(words):
         style = {"=": "", "-": "red strike", "+": "green underline"}[word["op"]]
-        text = visible(word["text"])
+        text = one_line(word["text"])
         if markers and word["op"] != "=":
             text = f"[-{text}-]" if word["op"] == "-" else f"{{+{text}+}}"
         out.append((" " if word["space"] and i else "") + text, style=style)
@@ -62,14 +62,14 @@ def _change_lines(change: dict[str, Any], markers: bool) -> list[Any]:
     from rich.text import Text
 
     head = Text("  ")
-    head.append(visible(change["id"]), style="cyan")
+    head.append(one_line(change["id"]), style="cyan")
     if change["owner"]:
-        head.append(f" (Ziel {visible(change['owner'])})", style="dim")
+        head.append(f" (Ziel {one_line(change['owner'])})", style="dim")
     if change["related"]:
-        head.append(f" ← {', '.join(visible(r) for r in change['related'])}", style="dim")
+        head.append(f" ← {', '.join(one_line(r) for r in change['related'])}", style="dim")
     head.append("  ")
     head.append_text(
-        _words(change["words"], markers) if change["words"] else Text(visible(change["title"]))
+        _words(change["words"], markers) if change["words"] else Text(one_line(change["title"]))
     )
     lines = [head]
     for item in change["lines"]:
@@ -78,5 +78,5 @@ def _change_lines(change: dict[str, Any], markers: bool) -> list[Any]:
             line.append_text(_words(item["words"], markers))
             lines.append(line)
         else:
-            lines.append(Text(f"      {visible(item['line'])}", style="dim"))
+            lines.append(Text(f"      {one_line(item['line'])}", style="dim"))
     return lines

@@ -1,8 +1,10 @@
 """Findings to output: text for people, JSON, GitHub and GitLab annotations for machines.
 
 Reporters only render; the CLI prints. Every string from the data is made safe
-for where it goes: control characters become visible escapes, rich markup is
-never interpreted, GitHub workflow-command syntax is percent-escaped.
+for where it goes: control characters and line breaks become visible escapes (each
+message and hint is one line, so none can start a CI workflow command like
+`::warning`), rich markup is never interpreted, GitHub workflow-command syntax is
+percent-escaped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Final
 
 from ..findings import Finding, Severity, summarize
-from ..text import visible
+from ..text import one_line, visible
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -44,7 +46,7 @@ def summary_line(findings: list[Finding], checked: int) -> str:
         failing = list(
             dict.fromkeys(f.location.path for f in findings if f.severity is Severity.ERROR)
         )
-        named = ", ".join(visible(path) for path in failing[:3])
+        named = ", ".join(one_line(path) for path in failing[:3])
         more = (
             f" und {_plural(len(failing) - 3, 'weiteren', 'weiteren')}" if len(failing) > 3 else ""
         )
@@ -67,7 +69,7 @@ def text(findings: list[Finding], checked: int | None) -> RenderableType:
     failing = {f.location.path for f in findings if f.severity is Severity.ERROR}
     ordered = sorted(findings, key=lambda f: f.location.path in failing)  # stable
     for path, group in groupby(ordered, key=lambda f: f.location.path):
-        lines.append(Text(visible(path), style="bold underline"))
+        lines.append(Text(one_line(path), style="bold underline"))
         for item in group:
             where = f"{item.location.line}:{item.location.col or 1}" if item.location.line else "–"
             severity = SEVERITY_DE[item.severity]
@@ -77,10 +79,10 @@ def text(findings: list[Finding], checked: int | None) -> RenderableType:
                 f"{severity:<8}", style="red" if item.severity is Severity.ERROR else "yellow"
             )
             line.append(f" {item.code}  ", style="cyan")
-            line.append(visible(item.message))
+            line.append(one_line(item.message))
             lines.append(line)
             if item.hint:
-                lines.append(Text(f"{'':>29}→ {visible(item.hint)}", style="dim"))
+                lines.append(Text(f"{'':>29}→ {one_line(item.hint)}", style="dim"))
         lines.append(Text(""))
     if checked is None:
         return Group(*lines)

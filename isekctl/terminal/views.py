@@ -1,4 +1,9 @@
-"""Terminal views for the office: `show ID` (one item and everything linked) and `tree`."""
+"""Terminal views for the office: `show ID` (one item and everything linked) and `tree`.
+
+Everything from the data reaches rich as `Text` (through `_plain`), never as a string
+that rich would read as markup: a title `[link=https://…]Klick[/link]` stays that text,
+not a hyperlink.
+"""
 
 from __future__ import annotations
 
@@ -201,6 +206,13 @@ def _indicator_table(indicator: Indicator) -> Any:
     return _table(rows)
 
 
+def _plain(text: str, style: str = "") -> Any:
+    """`text` for rich as it is: control characters escaped, `[…]` never markup."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
+
+
 def _table(rows: list[tuple[str, str]]) -> Any:
     from rich.table import Table
 
@@ -208,7 +220,7 @@ def _table(rows: list[tuple[str, str]]) -> Any:
     table.add_column(style="bold")
     table.add_column()
     for name, value in rows:
-        table.add_row(name, visible(value))
+        table.add_row(_plain(name), _plain(value))
     return table
 
 
@@ -290,7 +302,7 @@ def _hits(project: Project, text: str, hits: list[Found], marks: Marks) -> Rende
     from rich.table import Table
 
     table = Table(
-        title=f"{len(hits)} Treffer für „{visible(text)}“ – eines anzeigen: isekctl show ID",
+        title=_plain(f"{len(hits)} Treffer für „{text}“ – eines anzeigen: isekctl show ID"),
         title_justify="left",
     )
     for column in ("ID", "Art", "Titel", "Stand"):
@@ -304,7 +316,7 @@ def _hits(project: Project, text: str, hits: list[Found], marks: Marks) -> Rende
         else:
             level = project.config.level(model.level)
             kind, state = "Ziel", level.name if level else model.level
-        table.add_row(visible(model.id), kind, visible(model.title), visible(state))
+        table.add_row(_plain(model.id), kind, _plain(model.title), _plain(state))
     return table
 
 
@@ -391,7 +403,7 @@ def show(project: Project, identifier: str, marks: Marks | None = None) -> Rende
             rows.append(
                 ("Annahmen", "zur Veranschaulichung angenommen: " + ", ".join(m.assumptions))
             )
-        parts: list[Any] = [Rule(visible(m.title)), _table(rows)]
+        parts: list[Any] = [Rule(_plain(m.title)), _table(rows)]
         if m.budget:
             parts.append(_budget_table(m))
         else:
@@ -403,8 +415,8 @@ def show(project: Project, identifier: str, marks: Marks | None = None) -> Rende
             for report in reversed(m.reports):
                 reports.add_row(
                     german.day(report.date),
-                    config.status_name(report.status),
-                    visible(report.text.strip()),
+                    _plain(config.status_name(report.status)),
+                    _plain(report.text.strip()),
                 )
             parts.append(reports)
         return Group(*parts, *footer)
@@ -473,7 +485,7 @@ def show(project: Project, identifier: str, marks: Marks | None = None) -> Rende
         else:
             rows.append(("Stand", f"Wortlaut wie im Beschlussstand {decided.id}"))
         rows.append(("Historie", f"isekctl history {g.id}"))
-        parts = [Rule(visible(g.title)), _table(rows)]
+        parts = [Rule(_plain(g.title)), _table(rows)]
         for indicator in g.indicators:
             parts.append(_indicator_table(indicator))
         table = Table(title=f"Schlüsselmaßnahmen ({len(measures)})", title_justify="left")
@@ -485,10 +497,10 @@ def show(project: Project, identifier: str, marks: Marks | None = None) -> Rende
             )
             status = config.status_name(m.status)
             table.add_row(
-                visible(m.id),
-                visible(m.title),
-                visible(m.department),
-                f"{status} – {marks[m.id][0]}" if m.id in marks else status,
+                _plain(m.id),
+                _plain(m.title),
+                _plain(m.department),
+                _plain(f"{status} – {marks[m.id][0]}" if m.id in marks else status),
                 rating,
             )
         parts.append(table)

@@ -8,9 +8,12 @@ Two kinds of target, kept apart:
 * **data files** (`write_data`, `replace_data`): `isek.yaml` and
   `data/goals|measures|revisions/*.yaml` of the data repository, written by `fmt`,
   `new`, `revision freeze` and `init`. Any other path — outside the repository, not a
-  data file, a workflow, a link — is refused and left untouched.
+  data file, a workflow, a link, a file behind a linked folder (even one that stays
+  inside the repository: `data/revisions` → `.github/workflows`) — is refused and left
+  untouched.
 * **outputs** (`write_text`): reports, exports, schemas, diffs. They may go anywhere
-  except onto a data file of a data repository.
+  except onto a data file of a data repository, and inside a data repository not
+  through a linked folder (a committed `public` → `~/.ssh` would send the site there).
 
 Temp files carry the writer's lock while they exist (POSIX); a file left behind by
 a killed run is recognised by its name and the missing lock and removed by the next
@@ -62,8 +65,8 @@ def is_data_path(relative: str) -> bool:
 def data_target(root: Path, relative: str) -> Path:
     """The data file `relative` of the repository at `root`, or a stop when it is none.
 
-    The folders on the way must be real folders inside the repository and the file
-    itself must not be a link; nothing outside the data files is ever written.
+    Every folder on the way below `root` must be a real folder (lstat, no link) and the
+    file itself must not be a link; nothing outside the data files is ever written.
     """
     shown = relative.replace("\\", "/")
     if not is_data_path(shown):
@@ -73,15 +76,43 @@ def data_target(root: Path, relative: str) -> Path:
             path=shown,
         )
     target = root / shown
-    real_root = os.path.realpath(root)
-    real_folder = os.path.realpath(target.parent)
-    if real_folder != real_root and not real_folder.startswith(real_root + os.sep):
-        raise WRITE_REFUSED.stop(
-            f"Der Ordner von {shown} führt aus dem Repository hinaus; es wird nichts geschrieben.",
-            path=shown,
-        )
+    refuse_linked_folders(root, shown)
     _refuse_link(target, shown)
     return target
+
+
+def refuse_linked_folders(root: Path, relative: str) -> None:
+    """Stop when a folder on the way from `root` to `relative` is a link or no folder.
+
+    Each folder below the root is looked at itself (lstat), not where it leads: a
+    `data/revisions` that links to `.github/workflows` leads somewhere inside the
+    repository but is refused all the same. Folders that do not exist yet are fine
+    (they are created as real folders).
+    """
+    parts = relative.replace("\\", "/").split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        try:
+            info = os.lstat(root / folder)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise WRITE_REFUSED.stop(
+                f"Der Ordner {folder} lässt sich nicht prüfen ({exc.strerror}); es wird nichts "
+                "geschrieben.",
+                path=folder,
+            ) from None
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            what = "ein symbolischer Link" if stat.S_ISLNK(info.st_mode) else "kein Ordner"
+            real, real_root = os.path.realpath(root / folder), os.path.realpath(root)
+            if not real.startswith(real_root + os.sep):
+                what += " und führt aus dem Repository hinaus"
+            raise WRITE_REFUSED.stop(
+                f"{folder} ist {what}; isekctl schreibt nicht hindurch (Ziel: {relative}).",
+                f"{folder} durch einen echten Ordner ersetzen: durch einen Link könnte ein "
+                "Schreibzugriff an einer anderen Stelle landen, etwa in .github/workflows.",
+                path=folder,
+            )
 
 
 def _refuse_link(target: Path, shown: str | None = None) -> None:
@@ -116,6 +147,8 @@ def refuse_occupied(directory: Path, names: list[str]) -> None:
             f"{directory} ist eine Datei, kein Verzeichnis.",
             "Ein neues oder leeres Verzeichnis angeben.",
         )
+    for name in names:  # nothing is written through a linked folder (DIR/.github → elsewhere)
+        refuse_linked_folders(directory, name)
     taken = [name for name in names if os.path.lexists(directory / name)]
     if taken:
         listed = ", ".join(taken[:6]) + (" …" if len(taken) > 6 else "")
@@ -146,7 +179,26 @@ def write_bytes(target: Path, data: bytes, *, overwrite: bool) -> None:
             "Mit --out einen eigenen Ordner angeben, z. B. --out berichte.",
             str(target),
         )
+    refuse_linked_output(target)
     _write(target, data, overwrite=overwrite, shown=str(target), hint=_FORCE)
+
+
+def refuse_linked_output(target: Path) -> None:
+    """Stop when `target` lies in a data repository behind a linked folder of it."""
+    inside = _repository_above(target)
+    if inside is not None:  # a link in the repository must not send an output elsewhere
+        refuse_linked_folders(inside, Path(os.path.abspath(target)).relative_to(inside).as_posix())
+
+
+def _repository_above(target: Path) -> Path | None:
+    """The nearest folder above `target` (as written, links not followed) that is a data
+    repository."""
+    from ..reading.sources import is_data_repository
+
+    for folder in Path(os.path.abspath(target)).parents:
+        if is_data_repository(folder):
+            return folder
+    return None
 
 
 def write_data(

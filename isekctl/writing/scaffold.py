@@ -23,7 +23,7 @@ from ..dates import PartialDate, parse_date
 from ..findings import E, Finding, IsekError, Rule
 from ..model import ID_PATTERN, BudgetLine, Config, FileKind, Goal, GoalsFile, Measure, StatusReport
 from ..project import Project
-from ..text import did_you_mean
+from ..text import did_you_mean, reserved_file_name
 from .atomic import EXISTS, data_target
 from .choices import Option, find, fold
 from .fmt import Layout, text_of
@@ -36,7 +36,6 @@ INVALID_ARGUMENT = Rule("ISEK094", "invalid-argument", E, "Ein Argument ist unzu
 
 MEASURE_SCHEMA: Final = "../../schemas/measure.schema.json"
 GOALS_SCHEMA: Final = "../../schemas/goals.schema.json"
-_RESERVED: Final = re.compile(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?")
 _ID: Final = re.compile(ID_PATTERN)
 # statuses after which the office is asked about the Ampel (ids and names, folded)
 BAD_STATUS_WORDS: Final = ("verzoeger", "zurueckgestellt", "gestoppt", "abgebrochen", "gefaehrdet")
@@ -61,7 +60,7 @@ def _stop(message: str, hint: str | None = None) -> IsekError:
 
 def file_stem(identifier: str) -> str:
     """An id that is safe as a file name everywhere, or a stop error."""
-    if _RESERVED.fullmatch(identifier) or identifier.startswith("."):
+    if reserved_file_name(identifier):
         raise _stop(f"`{identifier}` taugt nicht als Dateiname.", "Eine andere ID wählen.")
     return identifier
 

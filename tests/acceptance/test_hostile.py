@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -399,3 +400,224 @@ def test_a_file_of_one_megabyte_is_refused_by_the_documented_limit(
         assert result.exit_code == 1
         assert "data/goals/gross.yaml" in result.output and "ISEK007" in result.output
         assert "512 KiB" in result.output
+
+
+# --- data that tries to reach the reader of a report ------------------------------------------
+
+
+def _measure_with(work: Path, **fields: str) -> Path:
+    """The base measure M-1 with extra top-level fields (values written as YAML literals)."""
+    measure = work / "data" / "measures" / "M-1.yaml"
+    extra = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    measure.write_text(measure.read_text(encoding="utf-8") + extra, "utf-8")
+    return measure
+
+
+def test_markdown_report_drops_images_and_script_links(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    _measure_with(
+        work,
+        description="|\n  Plan ![Karte](https://evil.example/p.png) ansehen [hier][1].\n\n"
+        "  [1]: javascript:alert(8)\n",
+    )
+    out = tmp_path / "out"
+    result = run("report", "--repo", work, "--kind", "massnahmenliste", "--format", "md",
+                 "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (out / "massnahmenliste.md").read_text(encoding="utf-8")
+    assert "Plan Karte ansehen" in text
+    assert "evil.example" not in text
+    assert "[1]: javascript" not in text
+
+
+# --- links inside the repository do not redirect writes -----------------------------------------
+
+
+@pytest.fixture
+def workflows_behind_revisions(tmp_path: Path) -> Path:
+    """data/revisions is a link to .github/workflows: inside the repository, yet a trap."""
+    work = build_repo(tmp_path / "repo")
+    workflows = work / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {a: {runs-on: x}}\n", encoding="utf-8")
+    shutil.rmtree(work / "data" / "revisions")
+    (work / "data" / "revisions").symlink_to(Path("..") / ".github" / "workflows")
+    return work
+
+
+def test_writers_refuse_a_data_folder_linked_inside_the_repository(
+    workflows_behind_revisions: Path, run: Run
+) -> None:
+    work = workflows_behind_revisions
+    workflows = work / ".github" / "workflows"
+    before = (workflows / "ci.yml").read_bytes()
+    run("fmt", "--repo", work)
+    assert (workflows / "ci.yml").read_bytes() == before, "fmt reformatted the workflow"
+    result = run("revision", "freeze", "2030", "--repo", work)
+    assert result.exit_code == 1 and "ISEK095" in result.stderr
+    assert "data/revisions ist ein symbolischer Link" in result.stderr
+    assert "geschrieben" not in result.stderr
+    assert sorted(p.name for p in workflows.iterdir()) == ["ci.yml"]
+    validate = run("validate", "--repo", work)
+    assert validate.exit_code == 1 and "ISEK010" in validate.output
+    assert "Der Ordner data/revisions ist ein symbolischer Link" in validate.output
+
+
+def test_new_refuses_a_linked_measures_folder(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    (work / "elsewhere").mkdir()
+    for item in (work / "data" / "measures").iterdir():
+        shutil.move(item, work / "elsewhere" / item.name)
+    (work / "data" / "measures").rmdir()
+    (work / "data" / "measures").symlink_to(Path("..") / "elsewhere")
+    result = run("new", "measure", "M-2", "--title", "Neu", "--goal", "F1", "--department",
+                 "FD 10", "--repo", work)  # fmt: skip
+    assert result.exit_code == 1 and "ISEK095" in result.stderr, result.output
+    assert not (work / "elsewhere" / "M-2.yaml").exists()
+
+
+@pytest.mark.parametrize("linked", [".github", "data", "docs", "schemas"])
+def test_init_does_not_write_through_a_linked_folder(tmp_path: Path, run: Run, linked: str) -> None:
+    target, away = tmp_path / "neu", tmp_path / "away"
+    target.mkdir()
+    away.mkdir()
+    (target / linked).symlink_to(away)
+    result = run("init", target, "--municipality", "Musterstadt", "--ci", "github")
+    assert result.exit_code == 1 and "ISEK095" in result.stderr, result.output
+    assert f"{linked} ist ein symbolischer Link" in result.stderr
+    assert list(away.iterdir()) == []
+    assert sorted(p.name for p in target.iterdir()) == [linked], "nothing written at all"
+
+
+# --- data cannot write lines of its own into a CI log --------------------------------------------
+
+COMMAND = "::warning file=isek.yaml,line=1::Alle Daten geprüft"
+
+
+def _no_command_lines(output: str) -> None:
+    commands = [line for line in output.splitlines() if line.lstrip().startswith("::")]
+    assert commands == [], "a line of the output reads as a CI workflow command"
+
+
+def test_line_breaks_from_the_data_cannot_start_a_workflow_command(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = build_repo(tmp_path / "repo")
+    repo = git.Repo.init(work)
+    _commit(repo, "eins")
+    payload = json.dumps(f"VERWALTUNG\n{COMMAND}")
+    measure = work / "data" / "measures" / "M-1.yaml"
+    text = measure.read_text(encoding="utf-8").replace("goals: [F1]", f"goals: [F1, {payload}]")
+    text = text.replace("title: Digitale Terminvergabe", "title: Termine online")
+    text = text.replace(
+        "department: FD 10", f"department: {json.dumps('FD 10' + chr(0x2028) + COMMAND)}"
+    )
+    measure.write_text(text + f"description: {payload}\n", encoding="utf-8")
+    for columns in ("80", "200"):
+        monkeypatch.setenv("COLUMNS", columns)  # wrapped lines must not start with `::` either
+        result = run("validate", "--repo", work, "--format", "text")
+        assert result.exit_code == 1 and "VERWALTUNG\\n" in result.output
+        _no_command_lines(result.output)
+        assert "::warning" not in result.output, "a wrapped line could start with it"
+    valid = measure.read_text(encoding="utf-8").replace(f"goals: [F1, {payload}]", "goals: [F1]")
+    measure.write_text(valid, encoding="utf-8")
+    for columns in ("80", "200"):
+        monkeypatch.setenv("COLUMNS", columns)
+        diff = run("diff", "git:HEAD", "--repo", work, "--format", "text")
+        assert "Termine" in diff.output
+        _no_command_lines(diff.output)
+        assert "::warning" not in diff.output, "a wrapped line could start with it"
+    measure.write_text(text + f"description: {payload}\n", encoding="utf-8")
+    github = run("validate", "--repo", work, "--format", "github")
+    commands = [line for line in github.output.splitlines() if line.startswith("::")]
+    assert commands and all(
+        re.match(
+            r"::(error|warning) file=data/measures/M-1\.yaml,line=\d+,col=\d+,title=ISEK\d{3}::", c
+        )
+        for c in commands
+    ), "every workflow command is one of isekctl's findings, none comes from the data"
+
+
+def test_a_stop_prints_its_location_on_one_line(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    name = f"x\n{COMMAND}.md.j2"
+    (work / "templates").mkdir()
+    (work / "templates" / "zielsystem.md.j2").write_text(
+        f"{{% include {json.dumps(name)} %}}\n", encoding="utf-8"
+    )
+    (work / "templates" / name).write_text("{{ nichts.da }}\n", encoding="utf-8")
+    result = run("report", "--repo", work, "-k", "zielsystem", "-f", "md", "-o", tmp_path / "o")
+    assert result.exit_code == 1 and "ISEK089" in result.stderr
+    _no_command_lines(result.stderr)
+
+
+# --- data is never read as terminal markup -------------------------------------------------------
+
+MARKUP = "[link=https://evil.example]Klick[/link] [reverse]X[/reverse]"
+
+
+@pytest.mark.parametrize(
+    "args", [["show", "M-1"], ["show", "F1"], ["show", "Klick"], ["tree"]], ids=" ".join
+)
+def test_rich_markup_in_the_data_is_shown_as_text(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    work = build_repo(tmp_path / "repo")
+    goals = work / "data" / "goals" / "ziele.yaml"
+    goals.write_text(
+        goals.read_text(encoding="utf-8").replace(
+            "title: Digitalisierung gestalten", f"title: {json.dumps('Digital ' + MARKUP)}"
+        ),
+        encoding="utf-8",
+    )
+    measure = work / "data" / "measures" / "M-1.yaml"
+    text = measure.read_text(encoding="utf-8")
+    text = text.replace("title: Digitale Terminvergabe", f"title: {json.dumps(MARKUP)}")
+    text = text.replace(
+        "text: Freigeschaltet.", 'text: "[bold red]Rot[/] [link=https://x.example]L[/link]"'
+    )
+    measure.write_text(text + f"description: {json.dumps(MARKUP)}\n", encoding="utf-8")
+    result = run("--color", "always", *args, "--repo", work)
+    assert result.exit_code == 0, result.output
+    assert "\x1b[" in result.output, "colours are on"
+    assert "\x1b]8;" not in result.output, "an OSC 8 hyperlink from the data"
+    assert "\x1b[7m" not in result.output, "reverse video from the data"
+    if args != ["tree"]:
+        assert "[link=https://evil.example]Klick[/link]" in result.output
+    if args == ["show", "M-1"]:
+        assert "[bold red]Rot[/]" in result.output
+
+
+def test_script_links_stop_the_open_data_export(tmp_path: Path, run: Run) -> None:
+    work = build_repo(tmp_path / "repo")
+    _measure_with(work, resolutions="\n  - {number: 0503/2018/DS, url: 'javascript:alert(8)'}")
+    config = work / "isek.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "open_data:\n  publisher_url: 'javascript:alert(3)'\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "opendata"
+    result = run("export", "--repo", work, "-o", out)
+    assert result.exit_code == 1
+    assert "ISEK046" in result.stderr and "ISEK045" in result.stderr
+    assert not out.exists() or not any(out.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["report", "-k", "zielsystem", "-f", "md"], ["export"], ["report", "-k", "all"]],
+    ids=lambda a: " ".join(a),
+)
+def test_outputs_do_not_go_through_a_linked_folder_of_the_repository(
+    tmp_path: Path, run: Run, args: list[str]
+) -> None:
+    """A pull request can commit `public` → somewhere in the runner's home."""
+    work = build_repo(tmp_path / "repo")
+    away = tmp_path / "away"
+    away.mkdir()
+    (work / "public").symlink_to(away)
+    result = run(*args, "--repo", work, "-o", work / "public" / "out")
+    assert result.exit_code == 1 and "ISEK095" in result.stderr, result.output
+    assert "public ist ein symbolischer Link" in result.stderr
+    assert list(away.iterdir()) == []

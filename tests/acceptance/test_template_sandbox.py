@@ -38,6 +38,23 @@ ESCAPES = {
     "cycler": "{{ cycler.__init__.__globals__ }}",
     "repeat-bomb": "{{ 'x' * 100000000 }}",
     "power-bomb": "{{ 2 ** 100000000 }}",
+    # recursion and memory: RecursionError/MemoryError ended as "Interner Fehler" (exit 3)
+    "recursive-macro": "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+    "self-include": "{% include '%t' %}",
+    "center-bomb": "{{ %s | string | center(1500000000) }}",
+    "indent-bomb": "{{ 'a\\nb' | indent(1500000000) }}",
+    "wordwrap-bomb": "{{ 'a b' | wordwrap(1500000000) }}",
+    "format-bomb": "{{ '%1500000000s' | format('x') }}",
+    "format-star": "{{ '%*s' | format(1500000000, 'x') }}",
+    "batch-bomb": "{{ [1] | batch(1500000000, 'x') | list }}",
+    "concat-loop": "{% set ns = namespace(s='xxxxxxxx') %}{% for i in range(40) %}"
+    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+    "plus-loop": "{% set ns = namespace(s='xxxxxxxx') %}{% for i in range(40) %}"
+    "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s | length }}",
+    "block-loop": "{% set ns = namespace(s='xxxxxxxx') %}{% for i in range(40) %}"
+    "{% set s %}{{ ns.s }}{{ ns.s }}{% endset %}{% set ns.s = s %}{% endfor %}",
+    "join-bomb": "{{ (['x' * 1000000] * 100000) | join }}",
+    "output-bomb": "{% set s = 'x' * 1000000 %}{% for i in range(100000) %}{{ s }}{% endfor %}",
 }
 TARGETS = {  # what a template of each kind gets: the name of a value in its context
     ("report", "zielsystem.md.j2"): "municipality",
@@ -53,6 +70,8 @@ def _payload(name: str, value: str, marker: Path) -> str:
         return template % pickle
     if name == "pickle-any":
         return template % (value, pickle)
+    if name.startswith("format-"):
+        return template
     return template.replace("%s", value)
 
 
@@ -72,7 +91,8 @@ def test_known_escapes_stop_with_a_template_finding(
 ) -> None:
     command, template = target
     marker = tmp_path / MARKER
-    write_tree(example, {f"templates/{template}": _payload(escape, TARGETS[target], marker) + "\n"})
+    payload = _payload(escape, TARGETS[target], marker).replace("%t", template)
+    write_tree(example, {f"templates/{template}": payload + "\n"})
     out = tmp_path / "out"
     result = _render(run, example, out, command, template)
     assert result.exit_code == 1, (escape, result.output)  # type: ignore[attr-defined]

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from isekctl.comparing.semantic import Change, FieldChange, Side, compare
-from isekctl.comparing.words import normalize, rebuild, same_text, similarity, word_diff
+from isekctl.comparing.words import (
+    MATCH_BUDGET,
+    normalize,
+    rebuild,
+    same_text,
+    similarity,
+    tokens,
+    word_diff,
+)
 from isekctl.model import Goal, Indicator, Measure
 
 WORDS = [
@@ -138,6 +146,45 @@ def test_german_words_stay_whole_and_rewrapping_is_no_change() -> None:
     assert ops == [("-", "Bürger/innen"), ("+", "Bürger/-innen"), ("=", "beteiligen")]
     ops = [(s.op, s.text) for s in word_diff("0503/2018/DS gilt", "0503/2018/DS gilt.")]
     assert ops == [("=", "0503/2018/DS gilt"), ("+", ".")]
+
+
+def test_repetitive_long_texts_fall_back_to_one_replacement() -> None:
+    """The matcher's work is bounded: 10,000 repetitive tokens each side would take it hours.
+
+    The shape proves the bound (the matcher never ran on the middle): the common start and
+    end stay unchanged, everything between is one deletion and one insertion.
+    """
+    old = "Anfang " + " ".join(["x y"] * 5000) + " Ende"
+    new = "Anfang " + " ".join(["y x z"] * 3400) + " Ende"
+    assert len(tokens(old)) * len(tokens(new)) > 100 * MATCH_BUDGET
+    segments = word_diff(old, new)
+    assert [s.op for s in segments] == ["=", "-", "+", "="]
+    assert segments[0].text == "Anfang" and segments[-1].text == "Ende"
+    assert rebuild(segments, "old") == normalize(old)
+    assert rebuild(segments, "new") == normalize(new)
+    assert canonical_words(word_diff(new, old)) == canonical_words(segments, swap=True)
+    assert similarity(old, new) == similarity(new, old) > 0.5
+
+
+def test_long_texts_with_a_small_change_keep_the_exact_word_diff() -> None:
+    words = [f"Wort{i}" for i in range(1200)]
+    old, new = " ".join(words), " ".join([*words[:600], "neu", *words[601:]])
+    assert len(words) ** 2 > MATCH_BUDGET
+    assert [(s.op, s.text) for s in word_diff(old, new) if s.op != "="] == [
+        ("-", "Wort600"),
+        ("+", "neu"),
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(text_pairs(), st.integers(min_value=0, max_value=3))
+def test_bounded_word_diff_still_rebuilds_both_texts(pair: tuple[str, str], scale: int) -> None:
+    old, new = pair
+    old, new = " ".join([old] * (60 * scale + 1)), " ".join([new] * (60 * scale + 1))
+    segments = word_diff(old, new)
+    assert rebuild(segments, "old") == normalize(old)
+    assert rebuild(segments, "new") == normalize(new)
+    assert canonical_words(word_diff(new, old)) == canonical_words(segments, swap=True)
 
 
 # --- goal systems ------------------------------------------------------------------------

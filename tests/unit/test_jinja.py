@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,3 +17,44 @@ def test_plain_text_fast_path_matches_the_markdown_parser(text: str) -> None:
     fast = _plain_paragraphs(text)
     if fast is not None:
         assert fast == _markdown()(text)
+
+
+def test_md_block_drops_images_and_unsafe_reference_definitions() -> None:
+    from isekctl.publishing.jinja import md_block
+
+    text = (
+        "Plan ![Karte](https://evil.example/p.png) ansehen.\n\n"
+        "[1]: javascript:alert(8)\n"
+        "- [2]: javascript:alert(9)\n"
+        "[3]:\n  javascript:alert(10)\n"
+        "[4]: https://www.neumuenster.de\n"
+        "[a](javascript:alert(1)) und [b](https://x.de) und ![r][4]"
+    )
+    out = md_block(text)
+    assert "evil.example" not in out and "Plan Karte ansehen." in out
+    assert "![" not in out.replace("!\\[", "")
+    assert "(javascript" not in out
+    for label in ("1", "2", "3"):
+        assert f"\\[{label}\\]:" in out, "an unsafe definition is plain text, not a definition"
+    assert "> [4]: https://www.neumuenster.de" in out
+    assert "[b](https://x.de)" in out
+
+
+@pytest.mark.parametrize("unit", ["](", "![", "![a](", "[a]:", "](xx", "!["])
+def test_md_block_is_linear_on_half_a_megabyte(unit: str) -> None:
+    """The input is what one 512 KiB data file can hold; quadratic patterns took 49 s."""
+    from isekctl.publishing.jinja import md_block
+
+    text = unit * (490_000 // len(unit))
+    started = time.process_time()
+    md_block(text)
+    assert time.process_time() - started < 2.0
+
+
+def test_markdown_falls_back_to_escaped_text_for_pathological_brackets() -> None:
+    from isekctl.publishing.jinja import MAX_MARKDOWN_BRACKETS, markdown
+
+    out = str(markdown("[" * 490_000 + "\n\n<b>x</b>"))  # markdown-it: 16 s
+    assert out == "<p>" + "[" * 490_000 + "</p>\n<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
+    normal = "[Link](https://x.de) " * (MAX_MARKDOWN_BRACKETS // 2)
+    assert '<a href="https://x.de"' in str(markdown(normal))
