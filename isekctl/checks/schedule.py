@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..dates import format_date, months_between, months_german
-from ..findings import Finding, Location, Rule, W
+from ..findings import E, Finding, Location, Rule, W
 from ..model import Config, Measure
 from ..project import Item, Project
 from ..text import fold
@@ -32,6 +32,11 @@ STALE = Rule("ISEK073", "stale-report", W,
              "Der letzte Statusbericht einer laufenden Maßnahme ist älter als "
              "`stale_after_months` (isek.yaml).",
              "Einen Statusbericht ergänzen (`isekctl new report ID`).")  # fmt: skip
+
+DECISION_IN_FUTURE = Rule("ISEK074", "decision-in-future", E,
+                          "Ein Beschlussstand ist auf einen Tag nach heute datiert.",
+                          "`decided_on` auf den Tag des Beschlusses setzen; einen künftigen Beschluss "
+                          "erst nach der Sitzung mit `state: beschlossen` eintragen.")  # fmt: skip
 
 # Status words that say a measure is not under way (yet, or for now): no report is due.
 WAITING_WORDS = ("geplant", "vorgesehen", "zurueckgestellt", "ruhend", "ausgesetzt", "pausiert")
@@ -150,4 +155,17 @@ def check_schedule(ctx: Context) -> Iterator[Finding]:
                 verdict.stale,
                 f"Einen Statusbericht ergänzen: `isekctl new report {item.model.id}` "
                 f"(Frist in isek.yaml: `stale_after_months: {ctx.config.stale_after_months}`).",
+            )
+
+
+@project_check(DECISION_IN_FUTURE)
+def check_decision_days(ctx: Context) -> Iterator[Finding]:
+    """A decision dated after today would become the Beschlusslage of every report."""
+    for revision in ctx.project.revisions:
+        decided = revision.model.decided_on
+        if decided is not None and decided > ctx.today:
+            yield DECISION_IN_FUTURE.at(
+                revision.at("decided_on"),
+                f"Der Beschluss ist auf den {format_date(decided)} datiert, also in die Zukunft.",
+                DECISION_IN_FUTURE.fix,
             )
