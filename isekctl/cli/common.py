@@ -244,8 +244,10 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             if debug:
                 raise
             if isinstance(exc, OSError) and exc.filename:  # no permission, disk full …: not a bug
+                from ..text import one_line
+
                 console_for(stderr=True).print(
-                    f"Fehler: {exc.filename}: {exc.strerror or exc}.",
+                    f"Fehler: {one_line(str(exc.filename))}: {exc.strerror or exc}.",
                     markup=False,
                     style="bold red",
                 )
