@@ -377,6 +377,16 @@ def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
         )
     elif in_flow and known is not None:
         hint = f"{hint} {_FLOW_HINT}" if hint else _FLOW_HINT
+    elif "expected ':'" in problem and (bare := _colon_missing(lines, line - 1)) is not None:
+        line, key, rest = bare
+        col = len(lines[line - 1]) - len(lines[line - 1].lstrip(" -")) + len(key) + 1
+        message = f"Nach `{key}` fehlt der Doppelpunkt"
+        hint = f"`{key}: {rest}` schreiben."
+    elif (glued := _glued_key(lines, line - 1)) is not None:
+        line, key, rest = glued
+        col = len(lines[line - 1]) - len(lines[line - 1].lstrip(" -")) + len(key) + 2
+        message = "Nach dem Doppelpunkt fehlt ein Leerzeichen"
+        hint = f"`{key}: {rest}` statt `{key}:{rest}` schreiben."
     else:
         opened = _open_quote_before(lines, line - 1)
         if opened:
@@ -390,6 +400,41 @@ def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
             'gerade Anführungszeichen "…" verwenden.'
         )
     return SYNTAX.at(Location(path, line, col), f"YAML-Syntaxfehler: {message}.", hint)
+
+
+_GLUED: Final = re.compile(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*):([^\s:/#][^#]*?)\s*$")
+
+
+def _glued_key(lines: list[str], at: int) -> tuple[int, str, str] | None:
+    """(line, key, value) of `feld:wert` without the blank, on the line libyaml stumbled
+    on or the one before: YAML reads it as one text, and the next field then fails."""
+    for index in (at, at - 1):
+        if 0 <= index < len(lines) and (found := _GLUED.fullmatch(lines[index])):
+            return index + 1, found[1], found[2]
+    return None
+
+
+_BARE: Final = re.compile(r"\s*(?:-\s+)?([a-z_][a-z0-9_]{1,30})\s+([^\s:#].*?)\s*$")
+
+
+def _colon_missing(lines: list[str], at: int) -> tuple[int, str, str] | None:
+    """(line, key, value) of `feld wert` where libyaml missed the colon: on the line it
+    stumbled on or the one before, the first word a field name of the data format."""
+    from pydantic import BaseModel
+
+    from .. import model  # only on a syntax error: the formats' field names
+
+    names = {
+        name
+        for item in vars(model).values()
+        if isinstance(item, type) and issubclass(item, BaseModel)
+        for name in item.model_fields
+    }
+    for index in (at, at - 1):
+        found = _BARE.fullmatch(lines[index]) if 0 <= index < len(lines) else None
+        if found and found[1] in names:
+            return index + 1, found[1], found[2]
+    return None
 
 
 _BREAK: Final = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as a line break

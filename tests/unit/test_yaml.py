@@ -260,3 +260,28 @@ def test_size_and_item_limits_hold_on_every_path() -> None:
     for positions in (True, False):
         document, found = parse(flat, "x", positions=positions)
         assert document is None and [f.code for f in found] == ["ISEK007"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "message", "hint"),
+    [
+        ("id:M-1\ntitle: Titel\n", 1, 4, "Nach dem Doppelpunkt fehlt ein Leerzeichen",
+         "`id: M-1` statt `id:M-1`"),
+        ("id: M-1\nstatus  laufend\nstart: 2020\n", 2, 7, "Nach `status` fehlt der Doppelpunkt",
+         "`status: laufend` schreiben"),
+    ],
+)  # fmt: skip
+def test_the_two_commonest_slips_of_a_key_are_named(
+    text: str, line: int, col: int, message: str, hint: str
+) -> None:
+    """Where libyaml notices them only on the next line, with a general message."""
+    document, found = parse(text, "m.yaml")
+    assert document is None
+    [error] = found
+    assert (error.location.line, error.location.col) == (line, col)
+    assert message in error.message and hint in (error.hint or "")
+
+
+def test_a_text_line_without_colon_is_not_taken_for_a_key() -> None:
+    _, found = parse("title: Titel\nund weiter text\n", "m.yaml")
+    assert "fehlt der Doppelpunkt" not in found[0].message
