@@ -141,14 +141,15 @@ class Bench:
         return runs
 
     def row(
-        self, what: str, runs: Runs | float, ratio: str = "", target: str = "",
+        self, what: str, runs: Runs | float | None, ratio: str = "", target: str = "",
         met: bool | None = None,
     ) -> None:  # fmt: skip
+        """A figure (None: the row's figure is in `what`, e.g. a peak RSS) and its verdict."""
         if isinstance(runs, Runs):
             figure = f"{runs.wall:.2f} s"
             extra = f"cpu {runs.cpu:.2f} s"
         else:
-            figure, extra = f"{runs:.2f} s", ""
+            figure, extra = ("" if runs is None else f"{runs:.2f} s"), ""
         verdict = "" if met is None else (" ✔" if met else " ✘ MISSED")
         if met is False:
             self.missed.append(what)
@@ -279,7 +280,7 @@ def bench_cache_and_reports(bench: Bench, size: int, rounds: int, peer: bool) ->
             ("report massnahmenliste", reports["massnahmenliste"].rss),
         ):
             ratio = rss / keep
-            bench.row(f"{size:>6} measures: peak RSS of {what}: {rss // 1024} MB", 0.0,
+            bench.row(f"{size:>6} measures: peak RSS of {what}: {rss // 1024} MB", None,
                       f"{ratio:.2f}× keeping floor", "≤ 2× keeping floor", ratio <= 2)  # fmt: skip
 
 
@@ -327,7 +328,7 @@ def bench_fmt(bench: Bench, size: int, rounds: int) -> None:
     bench.row(f"one {megabytes:.1f} MB file: fmt --check", large["fmt"], f"{ratio:.2f}× floor",
               "< 5 s", large["fmt"].wall < 5)  # fmt: skip
     rss = large["fmt"].rss // 1024
-    bench.row(f"one {megabytes:.1f} MB file: fmt --check, peak memory {rss} MB", 0.0, "",
+    bench.row(f"one {megabytes:.1f} MB file: fmt --check, peak memory {rss} MB", None, "",
               "< 300 MB", rss < 300)  # fmt: skip
 
 
