@@ -343,7 +343,10 @@ def bench_diff(bench: Bench, size: int, rounds: int) -> None:
     # the same two states as two commits: git:HEAD~1 against the working tree
     repo = bench.work / f"diff-git-{size}"
     shutil.copytree(old, repo)
-    git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.invalid"]
+    # no automatic gc: a commit of 20,000 files starts one in the background, and the
+    # `git gc` below then stops with "gc is already running"
+    git = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.invalid",
+           "-c", "gc.auto=0", "-c", "maintenance.auto=false"]  # fmt: skip
     for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "alt"]):
         subprocess.run([*git, *step], cwd=repo, check=True)
     shutil.rmtree(repo / "data")
