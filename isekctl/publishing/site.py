@@ -45,6 +45,7 @@ from .reports import (
     DataVersion,
     Plain,
     Request,
+    collector_paused,
     common,
     list_order,
 )
@@ -422,10 +423,12 @@ def build_site(
     project: Project, version: DataVersion, day: date, request: SiteRequest
 ) -> dict[str, str]:
     """Every file of the site by its path relative to the site's folder."""
-    pages, others = site_contexts(project, version, day, request)
-    files = {
-        name: render_page(template, context, request) for name, (template, context) in pages.items()
-    }
+    with collector_paused():
+        pages, others = site_contexts(project, version, day, request)
+        files = {
+            name: render_page(template, context, request)
+            for name, (template, context) in pages.items()
+        }
     files.update(others)
     return files
 
@@ -434,11 +437,12 @@ def single_page(
     kind: str, project: Project, version: DataVersion, day: date, request: SiteRequest
 ) -> str:
     """One report as a self-contained page (style and script inline, links inside the page)."""
-    builder = Builder(project, day, Request(request.basis, request.since, request.errors))
-    context = BUILDERS[kind](builder, version)
-    if kind == "massnahmenliste":
-        context = list_pages(context, builder, None)[0][1]
-    return render_page(f"{kind}.html.j2", context, request)
+    with collector_paused():
+        builder = Builder(project, day, Request(request.basis, request.since, request.errors))
+        context = BUILDERS[kind](builder, version)
+        if kind == "massnahmenliste":
+            context = list_pages(context, builder, None)[0][1]
+        return render_page(f"{kind}.html.j2", context, request)
 
 
 # --- writing the site ------------------------------------------------------------------------------
