@@ -138,35 +138,47 @@ def synopse_docx(data: Plain) -> bytes:
     mark(legend.add_run("fett und hinterlegt"), "+")
     legend.add_run(" = neu eingefügt.")
 
+    for warning in data.get("unreadable", []):
+        alert = document.add_paragraph()
+        alert.add_run("Achtung: ").bold = True
+        alert.add_run(str(warning))
+
+    def class_table(group: dict[str, Any], level: int) -> None:
+        """One class of changes: a heading, its hint, and the changes old beside new."""
+        document.add_heading(str(group["title"]), level=level)
+        if group.get("hint"):
+            meta(document.add_paragraph(), str(group["hint"]))
+        widths = [6.0, 10.6, 10.6]
+        grid = table([str(group["subject"]), "bisherige Fassung", "neue Fassung"], widths)
+        for change in group["changes"]:
+            label, old, new = row(grid, widths)
+            label.paragraphs[0].add_run(str(change["id"])).bold = True
+            if change.get("owner"):
+                meta(label.add_paragraph(), f"Ziel {change['owner']}")
+            if not change.get("words"):
+                meta(label.add_paragraph(), str(change.get("title", "")))
+            for cell, side, gone in ((old, "old", "added"), (new, "new", "removed")):
+                if change["kind"] == gone:
+                    meta(cell.paragraphs[0], "–" if side == "old" else "entfällt")
+                    continue
+                if change.get("words"):
+                    words(cell.paragraphs[0], change["words"], side)
+                for line in change.get("lines", []):
+                    side_cell(cell, line, side)
+
     if data["changes_only"]:
         if data["empty"]:
             document.add_paragraph("Keine Änderungen am Zielsystem.")
         for group in data["classes"]:
-            document.add_heading(str(group["title"]), level=1)
-            if group.get("hint"):
-                meta(document.add_paragraph(), str(group["hint"]))
-            widths = [6.0, 10.6, 10.6]
-            entity = {"measure": "Maßnahme", "indicator": "Kennzahl"}.get(group["entity"], "Ziel")
-            grid = table([entity, "bisherige Fassung", "neue Fassung"], widths)
-            for change in group["changes"]:
-                label, old, new = row(grid, widths)
-                label.paragraphs[0].add_run(str(change["id"])).bold = True
-                if change.get("owner"):
-                    meta(label.add_paragraph(), f"Ziel {change['owner']}")
-                if not change.get("words"):
-                    meta(label.add_paragraph(), str(change.get("title", "")))
-                for cell, side, gone in ((old, "old", "added"), (new, "new", "removed")):
-                    if change["kind"] == gone:
-                        meta(cell.paragraphs[0], "–" if side == "old" else "entfällt")
-                        continue
-                    if change.get("words"):
-                        words(cell.paragraphs[0], change["words"], side)
-                    for line in change.get("lines", []):
-                        side_cell(cell, line, side)
+            class_table(group, 1)
         return _save(document)
 
     if data["empty"]:
         document.add_paragraph().add_run("Keine Änderungen am Zielsystem.").bold = True
+    if data.get("setup"):
+        document.add_heading("Beschlussstände und Einstellungen", level=1)
+        for group in data["setup"]:
+            class_table(group, 2)
     document.add_heading("Ziele: Wortlaut und Zuordnung", level=1)
     document.add_paragraph(
         f"{data['goals_total']} {'Ziel' if data['goals_total'] == 1 else 'Ziele'}, "
@@ -181,8 +193,7 @@ def synopse_docx(data: Plain) -> bytes:
         grid = table(["Ziel", "bisherige Fassung", "neue Fassung", "Begründung"], widths)
         for goal in part["rows"]:
             label, old, new, reason = row(grid, widths)
-            label.paragraphs[0].add_run(str(goal["id"])).bold = True
-            meta(label.add_paragraph(), str(goal["placement"]))
+            label.paragraphs[0].add_run(str(goal["id"])).bold = True  # placed by the headings
             if not goal["old"]:
                 meta(old.paragraphs[0], "– (neues Ziel)")
             for index, before in enumerate(goal["old"]):

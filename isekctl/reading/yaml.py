@@ -564,7 +564,7 @@ def _build(text: str, path: str) -> Document | None:
                 raise _forbidden(
                     event,
                     path,
-                    f"YAML-Tag `{event.tag}` ist nicht erlaubt.",
+                    f"YAML-Tag `{str(event.tag).replace('tag:yaml.org,2002:', '!!')}` ist nicht erlaubt.",
                     "Beginnt ein Text mit !, ihn in Anführungszeichen setzen.",
                 )
             position = (event.start_mark.line + 1, event.start_mark.column + 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import Run
+from ..conftest import EVERY_DIFF_CASE, Run
 
 
 def _weasyprint() -> None:
@@ -133,3 +133,23 @@ def test_a_missing_extra_says_how_to_install_it(
         assert "ISEK087" in result.stderr and "pip install 'isekctl[pdf]'" in result.stderr
         assert "Traceback" not in result.output
     assert not (tmp_path / "r").exists() and not (tmp_path / "s.docx").exists()
+
+
+def test_the_docx_synopse_names_changed_decisions_and_settings(tmp_path: Path, run: Run) -> None:
+    pytest.importorskip("docx")
+    import docx
+
+    every = EVERY_DIFF_CASE
+    out = tmp_path / "synopse.docx"
+    result = run(
+        "diff", every / "old", every / "new", "--repo", every / "new", "-f", "docx", "-o", out
+    )
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(out))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    start = headings.index("Beschlussstände und Einstellungen")
+    assert headings[start + 1 : start + 5] == [
+        "Geänderte Beschlussstände und Entwürfe", "Entfernte Beschlussstände und Entwürfe",
+        "Neue Beschlussstände und Entwürfe", "Geänderte Einstellungen (isek.yaml)",
+    ]  # fmt: skip
+    assert headings[start + 5] == "Ziele: Wortlaut und Zuordnung"
