@@ -355,13 +355,6 @@ def _new_items(result: DiffResult) -> dict[tuple[str, str], Any]:
 # --- the full Synopse --------------------------------------------------------------------
 
 
-def _placement(goal: Goal, system: Mapping[str, Any]) -> str:
-    level = str(system.get("levels", {}).get(goal.level, goal.level))
-    if goal.product_area is None:
-        return level
-    return f"{level}, Produktbereich {_area(goal.product_area, system)}"
-
-
 def _rank(goal: Goal, system: Mapping[str, Any]) -> tuple[int, int]:
     levels = list(system.get("levels", {}))
     areas = [str(k) for k in system.get("areas", {})]
@@ -400,7 +393,6 @@ def _rows(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, Any]]
         row: dict[str, Any] = {
             "id": goal_id,
             "title": " ".join(goal.title.split()),
-            "placement": _placement(goal, system),
             "rank": _rank(goal, system),
             "order": order[goal_id],
             "rationale": goal.rationale if goal_id in after else None,
@@ -547,7 +539,6 @@ def _editorial(result: DiffResult, system: Mapping[str, Any]) -> list[dict[str, 
             {
                 "id": goal_id,
                 "title": " ".join(goal.title.split()) if goal else goal_id,
-                "placement": _placement(goal, system) if goal else "",
                 "rank": (_rank(goal, system) if goal else (99, 99), order.get(goal_id, 0)),
                 "groups": groups,
             }
