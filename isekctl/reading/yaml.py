@@ -1171,7 +1171,11 @@ def _explained(text: str, root: Any, offsets: list[int]) -> bool:
 
 
 def _data(root: Any, text: str) -> tuple[Any, bool]:
-    """(plain data, untidy) of a composed tree; `_Retry` where yamlio's fast loop retries."""
+    """(plain data, untidy) of a composed tree; `_Retry` where yamlio's fast loop retries.
+
+    The scalar test (null, untidy) is written out where list items, keys and values meet
+    it rather than called: it runs for every scalar of every file on the parse-floor path.
+    """
     untidy = False
     nodes = 1
     quotes, nulls, implicit = _quotes_that_matter(text), _NULLS, _IMPLICIT
