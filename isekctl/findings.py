@@ -15,7 +15,7 @@ import enum
 import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
@@ -144,3 +144,25 @@ def summarize(findings: Iterable[Finding]) -> dict[str, int]:
         paths.add(item.location.path)
     counts["files"] = len(paths)
     return counts
+
+
+# --- as plain data: the cache's JSON and the rows worker processes send ----------------
+
+_SEVERITY_OF: Final = {"e": Severity.ERROR, "w": Severity.WARNING}
+
+
+def finding_row(item: Finding, path: str = "") -> list[object]:
+    """[line, col, code, message, hint, e|w] and the path when it is not `path`."""
+    where = item.location
+    row: list[object] = [where.line, where.col, item.code, item.message, item.hint]
+    row.append(item.severity.value[0])
+    if where.path != path:
+        row.append(where.path)
+    return row
+
+
+def finding_of_row(row: list[Any], path: str = "") -> Finding:
+    """The finding a `finding_row` describes (ValueError/KeyError/TypeError when it is none)."""
+    line, col, code, message, hint, severity = row[:6]
+    where = Location(row[6] if len(row) > 6 else path, line, col)
+    return Finding(where, code, message, hint, _SEVERITY_OF[severity])

@@ -9,7 +9,6 @@ False. Custom types raise `PydanticCustomError`s with types of their own
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from pydantic_core import PydanticCustomError
 
 from .dates import DAY_PATTERN, FORMS_PATTERN, PartialDate, parse_date
+from .kinds import FileKind
 
 ID_PATTERN: Final = r"^[0-9A-Za-zÄÖÜäöüß](?:[0-9A-Za-zÄÖÜäöüß_.-]{0,78}[0-9A-Za-zÄÖÜäöüß])?$"
 _ID: Final = re.compile(ID_PATTERN)
@@ -684,71 +684,14 @@ def model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-class FileKind(enum.Enum):
-    """The four kinds of data file, with everything that differs between them."""
+MODELS: Final[dict[FileKind, type[Model]]] = {
+    FileKind.CONFIG: Config,
+    FileKind.GOALS: GoalsFile,
+    FileKind.MEASURE: Measure,
+    FileKind.REVISION: Revision,
+}
 
-    CONFIG = (
-        "config",
-        "isek.yaml",
-        Config,
-        "isek.schema.json",
-        "Konfiguration",
-        "ISEK-Konfiguration (isek.yaml)",
-        "isek.yaml beginnt mit `municipality: …` und `levels:`.",
-    )
-    GOALS = (
-        "goals",
-        "data/goals",
-        GoalsFile,
-        "goals.schema.json",
-        "Zieldatei",
-        "ISEK-Ziele (data/goals/*.yaml)",
-        "Eine Zieldatei beginnt mit `goals:`; die Ziele stehen eingerückt darunter als Liste.",
-    )
-    MEASURE = (
-        "measure",
-        "data/measures",
-        Measure,
-        "measure.schema.json",
-        "Maßnahme",
-        "ISEK-Schlüsselmaßnahme (data/measures/<id>.yaml)",
-        "Eine Maßnahmendatei beginnt mit `id: …`, `title: …` (eine Maßnahme je Datei).",
-    )
-    REVISION = ("revision", "data/revisions", Revision, "revision.schema.json", "Revision",
-                "ISEK-Revision (data/revisions/<id>.yaml)",
-                "Eine Revisionsdatei beginnt mit `id: …`, `title: …`, `state: …`.")  # fmt: skip
 
-    def __init__(
-        self,
-        key: str,
-        place: str,
-        model: type[Model],
-        schema_file: str,
-        german: str,
-        schema_title: str,
-        hint: str,
-    ) -> None:
-        self.key = key
-        self.place = place  # the file itself (config) or the folder holding the files
-        self.model = model
-        self.schema_file = schema_file
-        self.german = german  # what a message calls one such file
-        self.schema_title = schema_title
-        self.root_hint = hint  # how such a file begins, for a file of the wrong shape
-
-    @property
-    def is_folder(self) -> bool:
-        return self is not FileKind.CONFIG
-
-    @classmethod
-    def folders(cls) -> list[FileKind]:
-        return [kind for kind in cls if kind.is_folder]
-
-    @classmethod
-    def of_path(cls, path: str) -> FileKind | None:
-        """The kind of a file from where it lives (`data/measures/x.yaml`, `isek.yaml`)."""
-        parts = path.replace("\\", "/").split("/")
-        if parts[-1] == "isek.yaml":
-            return cls.CONFIG
-        folder = "/".join(parts[-3:-1])
-        return next((k for k in cls.folders() if k.place == folder), None)
+def model_of(kind: FileKind) -> type[Model]:
+    """The model class of one kind of file."""
+    return MODELS[kind]

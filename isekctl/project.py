@@ -15,10 +15,10 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from .findings import Finding, Location
+from .kinds import FileKind
 from .model import (
     AreaSource,
     Config,
-    FileKind,
     Goal,
     Measure,
     Model,

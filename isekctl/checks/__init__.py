@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from ..findings import Finding, Severity, catalogue
-from ..model import Config, FileKind
+from ..kinds import FileKind
+from ..model import Config
 from ..project import Positions, Project
 from . import config, coverage, files, goals, identity, measures, schedule, text, vocabulary
 from .registry import FILE_CHECKS, PROJECT_CHECKS, Context, FileInput

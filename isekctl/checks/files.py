@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from ..findings import E, Finding, Location, Rule, W
-from ..model import FileKind, Measure
+from ..kinds import FileKind
+from ..model import Measure
 from .registry import FileInput, file_check
 
 FILE_NAME = Rule(

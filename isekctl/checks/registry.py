@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any, TypeVar
 
 from ..findings import Finding, Rule
-from ..model import Config, FileKind
+from ..kinds import FileKind
+from ..model import Config
 from ..project import Positions, Project
 
 

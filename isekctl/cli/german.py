@@ -10,10 +10,11 @@ supports, so the German comes in at the two places they leave the library:
 * `GermanGroup.main()` runs the command tree without click's own error printing
   and shows usage errors in German (`show_error`), with the same exit codes.
 
-Only public Typer API is used (`typer.Context`, `typer.core.TyperGroup`, the
-exception classes found through `typer.BadParameter`), so this works across the
-vendored-click releases from Typer 0.26 on. A text without a translation is
-shown as it is.
+Only public Typer API is used for this (`typer.Context`, `typer.core.TyperGroup`,
+the exception classes found through `typer.BadParameter`), so it works across the
+vendored-click releases from Typer 0.26 on. A text without a translation is shown as
+it is. The context also hands the options' conversion to `coercion`, the one place
+that reaches into Typer, and only where Typer has the slot for it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from typing import Any, Final
 
 import typer
 from typer.core import TyperGroup
+
+from . import coercion
 
 # (pattern, replacement) applied in order; patterns allow the line breaks of wrapped help
 _HELP: Final = [
@@ -134,7 +137,11 @@ UsageError: Final = _exception_class("UsageError")
 
 
 class GermanContext(typer.Context):
-    """A context whose help and usage text is German."""
+    """A context whose help and usage text is German, and whose options need no pydantic."""
+
+    def __init__(self, command: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(command, *args, **kwargs)
+        coercion.install(command.get_params(self))
 
     def get_help(self) -> str:
         return german_help(super().get_help())

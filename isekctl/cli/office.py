@@ -375,7 +375,7 @@ def init(
     ] = None,
 ) -> None:
     """Neues Datenrepository für eine Kommune anlegen (isek.yaml, Ordner, CI, Editor-Einstellungen)."""
-    from ..model import FileKind
+    from ..kinds import FileKind
     from ..publishing.schemas import write_schemas
     from ..writing.atomic import refuse_occupied, write_data, write_text
     from ..writing.init import init_config, init_files, unreachable

@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 from typing import Any, Final
 
-from ..model import Config, FileKind
+from ..kinds import FileKind
+from ..model import Config, model_of
 from ..writing.atomic import write_text
 
 # German hover texts per model and field
@@ -188,7 +189,7 @@ def json_schema(kind: FileKind, config: Config | None = None) -> dict[str, Any]:
 
     Revisions stay generic: they record the words valid when they were decided.
     """
-    schema = kind.model.model_json_schema(mode="validation")
+    schema = model_of(kind).model_json_schema(mode="validation")
     _describe(schema)
     if config is not None and kind in (FileKind.GOALS, FileKind.MEASURE):
         _vocabulary(schema, config)

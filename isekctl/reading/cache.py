@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .. import __version__
-from ..findings import Finding
+from ..findings import Finding, finding_of_row, finding_row
 
 _FORMAT: Final = 4
 _KEEP_RUNS: Final = 8
@@ -186,19 +186,15 @@ class Cache:
 
     def run_findings(self, key: str) -> list[Finding] | None:
         """The findings of an identical earlier run, if the cache holds them readable."""
-        from .plain import finding
-
         rows = self.runs.get(key)
         if not isinstance(rows, list):
             return None
         try:
-            return [finding(row) for row in rows]
+            return [finding_of_row(row) for row in rows]
         except (ValueError, TypeError, KeyError, IndexError):
             return None
 
     def remember_run(self, key: str, findings: list[Finding]) -> None:
-        from .plain import finding_row
-
         if key not in self.runs:
             self.runs[key] = [finding_row(item) for item in findings]
             while len(self.runs) > _KEEP_RUNS:

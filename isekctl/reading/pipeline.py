@@ -26,8 +26,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from ..findings import E, Finding, Rule, Severity
-from ..model import FileKind
+from ..findings import E, Finding, Rule, Severity, finding_of_row, finding_row
+from ..kinds import FileKind
 from .cache import Cache, Row, StatKey, digest, run_key
 from .sources import Entry, Source
 
@@ -173,7 +173,7 @@ def _child(
     them into models between its own tasks instead of all at the end.
     """
     try:
-        from .plain import finding_row, result_row
+        from .plain import result_row
 
         out: list[tuple[int, str | None, Row | None, Row | None]] = []
         for claim in _claims(counter, len(tasks), chunk):
@@ -228,7 +228,7 @@ def _process_all(
                 progress(i, total)
         return cast("list[Done]", done)
     from . import schema  # noqa: F401 - imported once here, so forked workers inherit it
-    from .plain import finding, result
+    from .plain import result
     from .yaml import preload
 
     preload()
@@ -252,7 +252,7 @@ def _process_all(
         for i, file_digest, problem, row in pickle.loads(message):
             if done[i] is None:
                 path = tasks[i][0]
-                item = finding(problem, path) if problem is not None else result(path, row or [])
+                item = result(path, row or []) if problem is None else finding_of_row(problem, path)
                 done[i] = (file_digest, item, row)
 
     ended = [False] * len(children)

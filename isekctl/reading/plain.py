@@ -27,8 +27,9 @@ from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from ..dates import PartialDate
-from ..findings import Finding, Location, Severity
-from ..model import FileKind, Model
+from ..findings import finding_of_row, finding_row
+from ..kinds import FileKind
+from ..model import Model, model_of
 from ..project import FileResult, PathKey, Position, Positions
 
 Row = list[Any]
@@ -187,23 +188,6 @@ def codec(cls: type[Model]) -> Codec:
 
 # --- findings and file results -----------------------------------------------------------
 
-_SEVERITY: Final = {"e": Severity.ERROR, "w": Severity.WARNING}
-
-
-def finding_row(item: Finding, path: str = "") -> Row:
-    """[line, col, code, message, hint, e|w] and the path when it is not `path`."""
-    where = item.location
-    row: Row = [where.line, where.col, item.code, item.message, item.hint, item.severity.value[0]]
-    if where.path != path:
-        row.append(where.path)
-    return row
-
-
-def finding(row: Row, path: str = "") -> Finding:
-    line, col, code, message, hint, severity = row[:6]
-    where = Location(row[6] if len(row) > 6 else path, line, col)
-    return Finding(where, code, message, hint, _SEVERITY[severity])
-
 
 def _table_rows(table: dict[PathKey, Position] | None) -> Row | None:
     return None if table is None else [[line, col, *key] for key, (line, col) in table.items()]
@@ -220,9 +204,10 @@ def result_row(result: FileResult) -> Row:
     """One file's result as plain data: [kind, model, findings, complete, values, keys]."""
     model = None
     if result.model is not None:
-        if type(result.model) is not result.kind.model:  # pragma: no cover - read_file makes these
+        model_class = model_of(result.kind)
+        if type(result.model) is not model_class:  # pragma: no cover - read_file makes these
             raise TypeError(f"a {result.kind.key} file holds a {type(result.model).__name__}")
-        model = codec(result.kind.model).encode(result.model)
+        model = codec(model_class).encode(result.model)
     positions = result.positions
     return [
         result.kind.key,
@@ -238,12 +223,12 @@ def result(path: str, row: Row) -> FileResult:
     """The file result a `result_row` describes (ValueError/KeyError/TypeError when it is no such row)."""
     key, model_row, findings, complete, values, keys = row
     kind = _KINDS[key]
-    model = None if model_row is None else codec(kind.model).decode(model_row)
+    model = None if model_row is None else codec(model_of(kind)).decode(model_row)
     return FileResult(
         path,
         kind,
         model,
         Positions(path, _table(values), _table(keys)),
-        [finding(item, path) for item in findings],
+        [finding_of_row(item, path) for item in findings],
         bool(complete),
     )

@@ -13,7 +13,8 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 
 from ..findings import E, Finding, Location, Rule
-from ..model import FileKind, Model, model_in
+from ..kinds import FileKind
+from ..model import Model, model_in, model_of
 from ..project import FileResult, PathKey, Positions
 from ..text import closest, did_you_mean
 from .yaml import Document
@@ -92,7 +93,7 @@ def read_file(path: str, kind: FileKind, data: Any, positions: Positions) -> Fil
     fields in error are optional: they are left out of its model (and reported
     once, here), so one run shows every problem instead of one at a time.
     """
-    model_class = kind.model
+    model_class = model_of(kind)
     try:
         model = model_class.model_validate(data)
     except ValidationError as exc:
@@ -143,7 +144,7 @@ def schema_findings(
     exc: ValidationError, document: Document, path: str, kind: FileKind
 ) -> list[Finding]:
     found: dict[tuple[Location, str], Finding] = {}
-    model_class = kind.model
+    model_class = model_of(kind)
     errors = exc.errors(include_url=False, include_context=True, include_input=True)
     # a typo (`titel`) also makes its field (`title`) missing: report the typo only
     meant = {

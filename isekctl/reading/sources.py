@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Final, NamedTuple, Protocol, cast
 
 from ..findings import E, Finding, Location, Rule
-from ..model import FileKind
+from ..kinds import FileKind
 from ..text import escaped, needs_escaping
 from .limits import MAX_BYTES
 

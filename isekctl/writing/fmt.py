@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import E, Finding, Location, Rule
-from ..model import FileKind
+from ..kinds import FileKind
+from ..model import model_of
 from .known import Known
 from .style import canonical, emit, needs_quotes, nfc
 from .tree import (
@@ -98,7 +99,7 @@ def format_bytes(path: str, raw: bytes) -> Formatted:
         tree, found = read(text)
         if tree is None:
             return Formatted(path, raw, None, _refused(path, 1, "Die Datei hat keinen Inhalt."))
-        canonical(tree, kind.model if kind else None)
+        canonical(tree, model_of(kind) if kind else None)
         output = Layout.of(raw).encode(emit(tree))
     except Unsafe as exc:
         return Formatted(path, raw, None, _refused(path, exc.line, exc.message))

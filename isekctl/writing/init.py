@@ -14,7 +14,8 @@ import re
 from typing import Final
 
 from ..findings import Severity, catalogue
-from ..model import Config, FileKind
+from ..kinds import FileKind
+from ..model import Config
 from ..resources import bundled_ci_dir, templates_dir
 from .fmt import format_bytes
 from .scaffold import INVALID_ARGUMENT

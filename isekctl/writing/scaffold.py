@@ -21,7 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from ..dates import PartialDate, parse_date
 from ..findings import E, Finding, IsekError, Rule
-from ..model import ID_PATTERN, BudgetLine, Config, FileKind, Goal, GoalsFile, Measure, StatusReport
+from ..kinds import FileKind
+from ..model import ID_PATTERN, BudgetLine, Config, Goal, GoalsFile, Measure, StatusReport, model_of
 from ..project import Project
 from ..text import did_you_mean, reserved_file_name
 from .atomic import EXISTS, data_target
@@ -398,7 +399,7 @@ def edit_file(root: Path, relative: str, change: Callable[[Node], None]) -> Edit
         if tree is None:
             raise _stop(f"{relative} ist leer.")
         change(tree)
-        canonical(tree, kind.model if kind else None)
+        canonical(tree, model_of(kind) if kind else None)
     except Unsafe as exc:
         raise _stop(
             f"{relative}, Zeile {exc.line}: {exc.message} Die Datei bleibt unverändert.",

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from isekctl.model import Config, FileKind, GoalsFile, Measure, Revision
+from isekctl.kinds import FileKind
+from isekctl.model import Config, GoalsFile, Measure, Revision
 from isekctl.reading import cache as cache_module
 from isekctl.reading import plain
 from isekctl.reading.cache import Cache

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from isekctl.checks import project_findings
-from isekctl.model import FileKind
+from isekctl.kinds import FileKind
 from isekctl.reading.pipeline import assemble, default_config, process_file
 
 KINDS = list(FileKind)
