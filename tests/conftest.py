@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens", action="store_true", help="rewrite golden files from the actual output"
     )
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen() -> Iterator[None]:
+    """A load freezes what exists (see pipeline._collector_paused); give it back after each test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)
