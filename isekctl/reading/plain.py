@@ -129,7 +129,7 @@ class Codec:
         self.width = len(self.names)
         # (position, to plain, from plain) of the fields that need converting
         self.converted: list[tuple[int, str, Convert, Convert]] = []
-        self._fields_set: dict[int, frozenset[str]] = {}
+        self._fields_set: dict[int, set[str]] = {}
 
     def _setup(self) -> None:
         hints = typing.get_type_hints(self.cls, include_extras=True)
@@ -160,12 +160,14 @@ class Codec:
         mask = row[-1]
         given = self._fields_set.get(mask)
         if given is None:
-            given = self._fields_set[mask] = frozenset(
+            given = self._fields_set[mask] = {
                 name for i, name in enumerate(self.names) if mask >> i & 1
-            )
+            }
         model = self.cls.__new__(self.cls)
         _set(model, "__dict__", values)
-        _set(model, "__pydantic_fields_set__", set(given))
+        # one set for all models with the same fields given (a set per model is a fifth of
+        # their memory): the models are frozen, and pydantic copies the set for model_copy
+        _set(model, "__pydantic_fields_set__", given)
         _set(model, "__pydantic_extra__", None)
         _set(model, "__pydantic_private__", None)
         return model
