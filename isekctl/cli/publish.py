@@ -25,6 +25,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..project import Project
     from ..reading.pipeline import Outcome
 
@@ -111,7 +113,7 @@ def report(
     """
     from ..publishing import site
     from ..publishing.reports import report_text
-    from ..writing.atomic import write_bytes, write_text
+    from ..writing.atomic import write_bytes, write_pieces
 
     if since is not None and basis is ReportBasis.beschlossen:
         raise typer.BadParameter(
@@ -163,19 +165,20 @@ def report(
             write_bytes(out / f"{name}.pdf", data, overwrite=True)
             notice(f"geschrieben: {out / f'{name}.pdf'}")
         return
-    texts = {}
-    for name in kinds:
-        texts[name] = (
-            site.single_page(name, project, version, day, request)
+    pages: dict[Path, Iterable[str]] = {}
+    for name in kinds:  # rendered while written, each file in place only when all succeeded
+        pages[out / f"{name}.{fmt.value}"] = (
+            site.single_page_pieces(name, project, version, day, request)
             if fmt is ReportFormat.html
-            else report_text(
-                name, "md", project, version, day, basis=chosen,  # type: ignore[arg-type]
-                since=since_revision, errors=errors, templates=folder,
-            )
+            else [
+                report_text(
+                    name, "md", project, version, day, basis=chosen,  # type: ignore[arg-type]
+                    since=since_revision, errors=errors, templates=folder,
+                )
+            ]
         )  # fmt: skip
-    for name, text in texts.items():  # written only when every report could be rendered
-        target = out / f"{name}.{fmt.value}"
-        write_text(target, text, overwrite=True)
+    write_pieces(pages, overwrite=True)
+    for target in pages:
         notice(f"geschrieben: {target}")
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -647,12 +648,104 @@ def render(
     template: str, fmt: Format, context: dict[str, Any], override: Path | None = None
 ) -> str:
     """The template rendered with `context`; a broken or refused repository template stops."""
+    return "".join(render_chunks(template, fmt, context, override))
+
+
+# lines the rendering collects before it hands them on as one piece of text
+_LINES_PER_CHUNK: Final = 4096
+_BATCH_PIECES: Final = 8192
+_LINE_BREAKS: Final = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # splitlines' breaks
+
+
+def render_chunks(
+    template: str, fmt: Format, context: dict[str, Any], override: Path | None = None
+) -> Iterator[str]:
+    """`render` piece by piece, for a page that goes into a file as it is made.
+
+    A page of 20,000 measures is tens of megabytes; Jinja's pieces of it, the joined
+    text and its lines once more would take several times that in memory. The text
+    comes out tidied as it goes: no trailing blanks, no runs of empty lines, one final
+    newline (stable output that diffs well). A template error can end the iteration at
+    any point, so a caller writes the pieces where they count only when all came.
+    """
+    from jinja2.exceptions import SecurityError
+
+    pending: list[str] = []  # cleaned lines, each with its newline
+    blank = False  # an empty line is due before the next line with content
+    started = False
+    try:
+        # with a repository's templates, the whole page is bounded like all they print
+        limit = None if override is None else 2 * MAX_TEXT
+        for line in _lines(_generated(template, fmt, context, override), limit):
+            line = line.rstrip()  # also the line break itself (all of splitlines' breaks)
+            if not line:
+                blank = started
+                continue
+            if blank:
+                pending.append("\n")
+                blank = False
+            pending.append(line + "\n")
+            started = True
+            if len(pending) >= _LINES_PER_CHUNK:
+                yield "".join(pending)
+                pending = []
+    except SecurityError as exc:  # the whole text too long
+        raise _stop(template, 0, _message(exc), override) from None
+    if pending or not started:
+        yield "".join(pending) or "\n"
+
+
+def _lines(pieces: Iterator[str], limit: int | None = None) -> Iterator[str]:
+    """The lines (with their breaks) of the text `pieces` make up, as `splitlines(True)` cuts.
+
+    Jinja's pieces are a few characters each; they are joined in batches, and the last
+    line of a batch waits for the next one unless it is complete (a `\\r` may still be
+    followed by the `\\n` of a `\\r\\n`). Beyond `limit` characters the text is refused.
+    """
+    from jinja2.exceptions import SecurityError
+
+    rest: list[str] = []  # the line still open, in parts (a long line stays linear)
+    total = 0
+    while batch := list(islice(pieces, _BATCH_PIECES)):
+        text = "".join(batch)
+        total += len(text)
+        if limit is not None and total > limit:
+            raise SecurityError(_TOO_LONG)
+        if not text:
+            continue
+        if rest and rest[-1].endswith("\r"):  # complete, with the "\n" if one follows
+            if text.startswith("\n"):
+                rest.append("\n")
+                text = text[1:]
+            yield "".join(rest)
+            rest = []
+            if not text:
+                continue
+        lines = text.splitlines(True)
+        last = lines.pop()
+        if lines:
+            if rest:
+                lines[0] = "".join(rest) + lines[0]
+                rest = []
+            yield from lines
+        rest.append(last)
+        if last[-1] in _LINE_BREAKS and last[-1] != "\r":
+            yield "".join(rest)
+            rest = []
+    if rest:
+        yield "".join(rest)
+
+
+def _generated(
+    template: str, fmt: Format, context: dict[str, Any], override: Path | None
+) -> Iterator[str]:
+    """Jinja's pieces of the page; a broken or refused repository template stops."""
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
 
     _OUTPUT.set(0)
     try:
-        text = environment(fmt, override).get_template(template).render(**context)
+        yield from environment(fmt, override).get_template(template).generate(**context)
     except TemplateRefused as exc:
         raise _stop(exc.name, None, exc.reason, override) from None
     except SecurityError as exc:  # refused, wherever it happened (the whole output too long)
@@ -672,15 +765,6 @@ def render(
             else "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
         )
         raise _stop(stopped[0], stopped[1], reason, override) from None
-    # no trailing blanks, no runs of empty lines, one final newline: stable output that diffs well
-    lines: list[str] = []
-    for line in text.splitlines():
-        line = line.rstrip()
-        if line or (lines and lines[-1]):
-            lines.append(line)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines) + "\n"
 
 
 def _message(exc: Exception) -> str:

@@ -25,7 +25,7 @@ data, like the reports' (see `jinja`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,7 @@ from typing import Any, Final
 from ..model import Revision
 from ..project import Project
 from . import german
-from .jinja import environment, render
+from .jinja import environment, render, render_chunks
 from .reports import (
     BUILDERS,
     INTERNAL_KINDS,
@@ -437,12 +437,19 @@ def single_page(
     kind: str, project: Project, version: DataVersion, day: date, request: SiteRequest
 ) -> str:
     """One report as a self-contained page (style and script inline, links inside the page)."""
+    return "".join(single_page_pieces(kind, project, version, day, request))
+
+
+def single_page_pieces(
+    kind: str, project: Project, version: DataVersion, day: date, request: SiteRequest
+) -> Iterator[str]:
+    """`single_page` in pieces as it is rendered, for writing a large page straight to its file."""
     with collector_paused():
         builder = Builder(project, day, Request(request.basis, request.since, request.errors))
         context = BUILDERS[kind](builder, version)
         if kind == "massnahmenliste":
             context = list_pages(context, builder, None)[0][1]
-        return render_page(f"{kind}.html.j2", context, request)
+        yield from render_chunks(f"{kind}.html.j2", "html", context, request.templates)
 
 
 # --- writing the site ------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Final
 
@@ -171,6 +171,39 @@ def write_text(target: Path, text: str, *, overwrite: bool) -> None:
 
 def write_bytes(target: Path, data: bytes, *, overwrite: bool) -> None:
     """`write_text` for content that is not text (the zip of the export)."""
+    _refuse_output(target)
+    _write(target, data, overwrite=overwrite, shown=str(target), hint=_FORCE)
+
+
+def write_pieces(files: dict[Path, Iterable[str]], *, overwrite: bool) -> None:
+    """Write output files from their texts in pieces (a report rendered as it is written).
+
+    All or none: every file is completed beside its target first, and only when all of
+    them are (a piece can fail, for a report whose template is refused) do they take
+    their targets' names.
+    """
+    for target in files:
+        _refuse_output(target)
+        if not overwrite and os.path.lexists(target):
+            raise EXISTS.stop(f"{target} gibt es schon.", _FORCE, str(target))
+        _refuse_link(target)
+    with ExitStack() as stack:
+        staged = [
+            (stack.enter_context(_temp_beside(target, (p.encode("utf-8") for p in pieces))), target)
+            for target, pieces in files.items()
+        ]
+        for temp, target in staged:
+            if overwrite:
+                os.replace(temp, target)
+                continue
+            try:
+                _link_new(temp, target)
+            except FileExistsError:
+                raise EXISTS.stop(f"{target} gibt es schon.", _FORCE, str(target)) from None
+
+
+def _refuse_output(target: Path) -> None:
+    """Stop when an output would replace a data file, or go through a linked folder of one."""
     repository = data_file_of_repository(target)
     if repository is not None:
         raise WRITE_REFUSED.stop(
@@ -180,7 +213,6 @@ def write_bytes(target: Path, data: bytes, *, overwrite: bool) -> None:
             str(target),
         )
     refuse_linked_output(target)
-    _write(target, data, overwrite=overwrite, shown=str(target), hint=_FORCE)
 
 
 def refuse_linked_output(target: Path) -> None:
@@ -217,7 +249,7 @@ def write_data(
 def replace_data(root: Path, relative: str, expected: bytes, new: bytes) -> bool:
     """Replace a data file atomically, unless it no longer holds `expected` (edited meanwhile)."""
     target = data_target(root, relative)
-    with _temp_beside(target, new) as temp:
+    with _temp_beside(target, (new,)) as temp:
         if target.read_bytes() != expected:
             return False
         os.replace(temp, target)
@@ -231,7 +263,7 @@ def _write(target: Path, data: bytes, *, overwrite: bool, shown: str, hint: str 
     if not overwrite and os.path.lexists(target):
         raise EXISTS.stop(f"{shown} gibt es schon.", hint, shown)
     _refuse_link(target)
-    with _temp_beside(target, data) as temp:
+    with _temp_beside(target, (data,)) as temp:
         if overwrite:
             os.replace(temp, target)
         else:
@@ -242,14 +274,14 @@ def _write(target: Path, data: bytes, *, overwrite: bool, shown: str, hint: str 
 
 
 @contextmanager
-def _temp_beside(target: Path, data: bytes) -> Iterator[str]:
-    """`data` in a synced, locked temp file next to `target` (same file system and mode)."""
+def _temp_beside(target: Path, content: Iterable[bytes]) -> Iterator[str]:
+    """`content` in a synced, locked temp file next to `target` (same file system and mode)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     handle = os.fdopen(fd, "wb")
     try:
         _lock(handle.fileno())
-        handle.write(data)
+        handle.writelines(content)
         handle.flush()
         os.fsync(handle.fileno())
         mode = stat.S_IMODE(os.stat(target).st_mode) if os.path.exists(target) else 0o644

@@ -259,7 +259,7 @@ def test_unwritable_output_is_a_plain_error(
     def refuse(target: Path, *_: object, **__: object) -> None:
         raise PermissionError(13, "Keine Berechtigung", str(target))
 
-    monkeypatch.setattr(isekctl.writing.atomic, "write_text", refuse)
+    monkeypatch.setattr(isekctl.writing.atomic, "write_pieces", refuse)
     result = run("report", "--repo", example, "-k", "zielsystem", "--out", tmp_path / "berichte")
     assert result.exit_code == 1
     assert "Fehler:" in result.stderr and "Keine Berechtigung" in result.stderr

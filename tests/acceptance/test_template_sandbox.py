@@ -58,6 +58,7 @@ ESCAPES = {
 }
 TARGETS = {  # what a template of each kind gets: the name of a value in its context
     ("report", "zielsystem.md.j2"): "municipality",
+    ("report", "zielsystem.html.j2"): "municipality",  # rendered while it is written
     ("diff", "diff.md.j2"): "diff",
     ("diff", "diff.html.j2"): "diff",
 }
@@ -76,9 +77,9 @@ def _payload(name: str, value: str, marker: Path) -> str:
 
 
 def _render(run: Run, repo: Path, out: Path, command: str, template: str) -> object:
-    if command == "report":
-        return run("report", "--repo", repo, "-k", "zielsystem", "-f", "md", "--out", out)
     fmt = template.split(".")[1]
+    if command == "report":
+        return run("report", "--repo", repo, "-k", "zielsystem", "-f", fmt, "--out", out)
     templates = repo / "templates"  # diff takes a repository's templates only when asked to
     return run("diff", "2020", "--repo", repo, "-f", fmt, "-o", out / f"synopse.{fmt}",
                "--templates", templates)  # fmt: skip
@@ -189,3 +190,35 @@ def test_templates_are_not_read_from_a_named_pipe(example: Path, tmp_path: Path,
     os.mkfifo(example / "templates" / "zielsystem.md.j2")
     result = run("report", "--repo", example, "-k", "zielsystem", "-f", "md", "--out", tmp_path)
     assert result.exit_code == 1 and "keine reguläre Datei" in result.stderr
+
+
+def test_a_page_that_fails_while_it_is_written_leaves_the_old_one(
+    example: Path, tmp_path: Path, run: Run
+) -> None:
+    out = tmp_path / "out"
+    assert run("report", "--repo", example, "-k", "zielsystem", "--out", out).exit_code == 0
+    page = out / "zielsystem.html"
+    before = page.read_bytes()
+    failing = "{% for i in range(20000) %}<p>Zeile {{ i }}</p>\n{% endfor %}{{ municipality.x.y }}"
+    write_tree(example, {"templates/zielsystem.html.j2": failing + "\n"})
+    result = run("report", "--repo", example, "-k", "zielsystem", "--out", out)
+    assert result.exit_code == 1 and "ISEK089" in result.stderr  # type: ignore[attr-defined]
+    assert page.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["zielsystem.html"], "no temp file is left"
+
+
+def test_only_pages_with_repository_templates_are_bounded_in_length(
+    example: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The packaged templates alone make a page as long as the data asks (the Maßnahmenliste
+    of 20,000 measures is 90 MB); with a repository's templates the page is bounded."""
+    from isekctl.publishing import jinja
+
+    monkeypatch.setattr(jinja, "MAX_TEXT", 10_000)  # the example's pages are longer
+    assert (
+        run("report", "--repo", example, "-k", "zielsystem", "--out", tmp_path / "a").exit_code == 0
+    )
+    write_tree(example, {"templates/eigene.html.j2": "{{ municipality }}\n"})
+    result = run("report", "--repo", example, "-k", "zielsystem", "--out", tmp_path / "b")
+    assert result.exit_code == 1 and "Texte über" in result.stderr  # type: ignore[attr-defined]
+    assert not (tmp_path / "b" / "zielsystem.html").exists()

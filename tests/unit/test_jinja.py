@@ -58,3 +58,33 @@ def test_markdown_falls_back_to_escaped_text_for_pathological_brackets() -> None
     assert out == "<p>" + "[" * 490_000 + "</p>\n<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
     normal = "[Link](https://x.de) " * (MAX_MARKDOWN_BRACKETS // 2)
     assert '<a href="https://x.de"' in str(markdown(normal))
+
+
+_PIECE = st.text(
+    alphabet=st.sampled_from(list("ab ä\t\n\r\x0b\x0c\x1c\x85\u2028\u2029")), max_size=8
+)
+
+
+def _tidied(text: str) -> str:
+    """The page tidying as it was done on the whole text, before rendering streamed."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECE, max_size=80), st.integers(min_value=1, max_value=9))
+def test_streamed_pages_are_cut_and_tidied_as_the_whole_text(pieces: list[str], batch: int) -> None:
+    from isekctl.publishing import jinja
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jinja, "_BATCH_PIECES", batch)
+        patch.setattr(jinja, "_LINES_PER_CHUNK", batch)
+        patch.setattr(jinja, "_generated", lambda *_: iter(pieces))
+        assert list(jinja._lines(iter(pieces))) == "".join(pieces).splitlines(True)
+        assert "".join(jinja.render_chunks("x", "md", {})) == _tidied("".join(pieces))
