@@ -196,6 +196,8 @@ class Builder:
             max(self.budget_years) + self.config.planning_horizon if self.budget_years else None
         )
         self._measures: list[Plain] | None = None
+        self._area_name_of: dict[str, str] = {}
+        self._area_short_of: dict[str, str] = {}
 
     # --- lookups ---
 
@@ -206,9 +208,23 @@ class Builder:
         return self.config.product_area_key(goal.product_area) or (goal.product_area or NO_AREA)
 
     def area_name(self, key: str) -> str:
-        if key == NO_AREA:
-            return "ohne Produktbereich"
-        return f"Produktbereich {key}: {self.area_names.get(key, key)}"
+        name = self._area_name_of.get(key)  # one string per area, not one per measure
+        if name is None:
+            name = self._area_name_of[key] = (
+                "ohne Produktbereich"
+                if key == NO_AREA
+                else f"Produktbereich {key}: {self.area_names.get(key, key)}"
+            )
+        return name
+
+    def area_short(self, key: str) -> str:
+        """The area's name without "Produktbereich", for the list's narrow column."""
+        short = self._area_short_of.get(key)
+        if short is None:
+            short = self._area_short_of[key] = (
+                self.area_name(key).removeprefix("Produktbereich ").replace(":", "", 1)
+            )
+        return short
 
     def area_order(self, key: str) -> tuple[int, int, str]:
         """Configured areas in their order, then others, "ohne Produktbereich" last."""
@@ -379,7 +395,7 @@ class Builder:
             "other_goals": goals[1:],  # "dient außerdem"
             "area": area,
             "area_name": area_name,
-            "area_short": area_name.removeprefix("Produktbereich ").replace(":", "", 1),
+            "area_short": self.area_short(area),
             "area_source": area_source,
             "product": measure.product or "",
             "latest": {

@@ -17,6 +17,7 @@ new field of a known type needs nothing here; a type this module does not know m
 
 from __future__ import annotations
 
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 from ..dates import PartialDate
 from ..findings import finding_of_row, finding_row
 from ..kinds import FileKind
-from ..model import Model, model_of
+from ..model import Id, Key, Model, model_of
 from ..project import FileResult, PathKey, Position, Positions
 
 Row = list[Any]
@@ -50,10 +51,26 @@ def _plain(annotation: Any) -> bool:
     return annotation in _SCALARS or get_origin(annotation) is Literal
 
 
+def _word(annotation: Any) -> bool:
+    """Ids, keys and fixed words: a few distinct values, each repeated in many files."""
+    if any(annotation == word for word in (Id, Key)):
+        return True
+    return get_origin(annotation) is Literal and all(
+        isinstance(a, str) for a in get_args(annotation)
+    )
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 def _plans(annotation: Any) -> tuple[Convert, Convert] | None:
     """(to plain, from plain) for values of `annotation`; None when no conversion is needed."""
     # Every value is made anew, as validation makes it: shared objects would, for one,
-    # come out of the YAML writer as anchors and aliases.
+    # come out of the YAML writer as anchors and aliases. Only words are shared (one
+    # string for every "laufend" or goal id read back: 17 MB of 20,000 measures' models).
+    if _word(annotation):
+        return _same, sys.intern
     annotation = _bare(annotation)
     origin = get_origin(annotation)
     if _plain(annotation):
@@ -99,6 +116,8 @@ def _union(members: tuple[Any, ...]) -> tuple[Convert, Convert] | None:
     """
     plans = [(member, _plans(member)) for member in members]
     converted = [(member, found) for member, found in plans if found is not None]
+    if len(converted) > 1:  # beside a type that is converted, words stay as they are read
+        converted = [(member, found) for member, found in converted if not _word(member)]
     if not converted:
         return None
     if len(converted) > 1:

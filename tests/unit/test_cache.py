@@ -290,6 +290,30 @@ def test_every_example_file_comes_back_exactly() -> None:
         assert_same(result.model, back.model)
 
 
+def test_words_read_back_are_shared_and_texts_are_not() -> None:
+    """Ids, keys and fixed words come back as one string each; everything else anew."""
+    raw = (
+        "id: M-{n}\ntitle: Titel {n}\ngoals: [PB1-ZIEL-01]\ndepartment: FD-60\nstatus: laufend\n"
+        "budget:\n  - {{year: 2021, kind: aufwand, amount: 1500}}\n"
+        "reports:\n  - {{date: 2021-06-30, status: laufend, text: Sachstand}}\n"
+    )
+    first, second = (
+        round_trip(
+            process_file(f"data/measures/M-{n}.yaml", FileKind.MEASURE, raw.format(n=n).encode())
+        ).model
+        for n in (1, 2)
+    )
+    assert first.department is second.department and first.status is second.status
+    assert first.goals[0] is second.goals[0]
+    assert first.budget[0].kind is second.budget[0].kind
+    assert first.reports[0].status is second.reports[0].status
+    assert first.reports[0].text is not second.reports[0].text
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    copy = first.model_copy(update={"rating": "gruen"})  # a copy gets a set of its own
+    assert "rating" in copy.__pydantic_fields_set__
+    assert "rating" not in first.__pydantic_fields_set__ | second.__pydantic_fields_set__
+
+
 def test_findings_and_positions_come_back_exactly() -> None:
     raw = b"id: M-1\ntitle: T\ngoals: [X]\ndepartment: FD 1\nstatus: x\nbudget:\n  - {year: 2021, kind: aufwand, amount: 1.500}\n"
     result = process_file("data/measures/M-2.yaml", FileKind.MEASURE, raw)
