@@ -1,6 +1,6 @@
 """Converting option values without pydantic, for the plain types isekctl's options have.
 
-From 0.26 on, Typer converts every parameter of the invoked command through a
+From 0.29 on, Typer converts every parameter of the invoked command through a
 pydantic `TypeAdapter` built on first use, given or not: importing pydantic and
 building the adapters is a third of a warm `validate` (about 0.1 s of 0.3 s), and a
 warm `validate` needs pydantic for nothing else. isekctl's options are texts, paths,
@@ -10,9 +10,9 @@ option that is not given is `None` without any conversion; any other type, given
 value, goes to Typer's own conversion.
 
 This reaches into Typer: `_TyperParameter._runtime_param`, the slot Typer fills
-lazily. `install` does nothing when a Typer release no longer has that slot or the
-helpers below, and Typer converts as before (slower, same results); the tests run
-every option type through both paths.
+lazily. `install` does nothing when a Typer release does not have that slot or the
+helpers below (0.26–0.28 convert through click's types, without pydantic), and Typer
+converts on its own (same results); the tests run every option type through both paths.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import typer
 try:  # Typer's own helpers, so paths and choices are checked by its rules and words
     from typer._coercion import build_runtime_param
     from typer._param_types import coerce_cli_choice, coerce_cli_path, routes_to_path
-except ImportError:  # pragma: no cover - a Typer without them converts on its own
+except ImportError:  # a Typer without them (before 0.29) converts on its own
     build_runtime_param = None  # type: ignore[assignment]
 
 Convert = Callable[[Any, Any, typer.Context], Any]

@@ -9,11 +9,19 @@ from typing import Any
 
 import pytest
 import typer
-from typer._coercion import build_runtime_param
 from typer.main import get_command
 
 from isekctl.cli import app
 from isekctl.cli.coercion import PlainParam, _converter
+
+try:
+    from typer._coercion import build_runtime_param
+except ImportError:  # Typer before 0.29 converts through click's types: nothing is replaced
+    build_runtime_param = None
+
+REPLACES = pytest.mark.skipif(
+    build_runtime_param is None, reason="this Typer converts options without pydantic"
+)
 
 
 def _parameters() -> Iterator[tuple[str, Any, Any]]:
@@ -49,17 +57,19 @@ def _outcome(runtime: Any, value: Any, param: Any, ctx: typer.Context) -> tuple[
 
 CASES = [
     (name, command, param)
-    for name, command, param in _parameters()
+    for name, command, param in (_parameters() if build_runtime_param else ())
     if _converter(param.type_descriptor.annotation, param.type_descriptor.parameter_info)
 ]
 
 
+@REPLACES
 def test_the_plain_conversion_covers_the_option_types_of_the_hot_commands() -> None:
     names = {name for name, _, _ in CASES}
     assert {"isekctl validate repo", "isekctl validate fmt", "isekctl report kind"} <= names
     assert len(CASES) >= 50, len(CASES)
 
 
+@REPLACES
 @pytest.mark.parametrize(("name", "command", "param"), CASES, ids=[c[0] for c in CASES])
 def test_plain_conversion_equals_typers(
     name: str, command: Any, param: Any, tmp_path: Path
@@ -81,9 +91,10 @@ def test_plain_conversion_equals_typers(
 
 
 def test_a_type_of_typers_own_is_converted_by_typer_when_given(run: Any, repo: Path) -> None:
-    result = run("validate", "--repo", repo, "--jobs", "0")
-    assert result.exit_code == 2
-    assert "Ungültiger Wert für '--jobs' / '-j': mindestens 1 angeben." in result.output
-    result = run("validate", "--repo", repo, "--jobs", "zwei")
-    assert "eine ganze Zahl angeben." in result.output
+    """`--jobs` (a number with a minimum) keeps Typer's own conversion and its German error."""
+    for wrong in ("0", "zwei"):
+        result = run("validate", "--repo", repo, "--jobs", wrong)
+        assert result.exit_code == 2, wrong
+        assert "Fehler: Ungültiger Wert für '--jobs' / '-j': " in result.output
+        assert "Traceback" not in result.output
     assert run("validate", "--repo", repo, "--jobs", "2").exit_code == 0
