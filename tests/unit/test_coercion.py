@@ -98,3 +98,9 @@ def test_a_type_of_typers_own_is_converted_by_typer_when_given(run: Any, repo: P
         assert "Fehler: Ungültiger Wert für '--jobs' / '-j': " in result.output
         assert "Traceback" not in result.output
     assert run("validate", "--repo", repo, "--jobs", "2").exit_code == 0
+
+
+def test_a_file_where_a_folder_belongs_is_named_in_german(run: Any, repo: Path) -> None:
+    result = run("validate", "--repo", repo / "isek.yaml")
+    assert result.exit_code == 2
+    assert f"'{repo / 'isek.yaml'}' ist eine Datei, kein Ordner." in result.output
