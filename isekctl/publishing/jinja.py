@@ -14,12 +14,9 @@ set of rules to test – runs in a sandbox that is stricter than Jinja's own:
   link anywhere on the way, no `..`, nothing that resolves outside
   (`ConfinedLoader`);
 * `StrictUndefined` everywhere; HTML autoescapes, Markdown escapes through `md`;
-* bounded work wherever a repository's templates take part (an override folder): no
-  text over `MAX_TEXT` (`~`, `+`, `*`, filters, blocks, the output), no width over
-  `MAX_WIDTH` for the padding and wrapping filters; a macro or include that calls
-  itself (RecursionError) or a bomb that runs out of memory is refused too. The
-  packaged templates alone do work linear in the data, whose size the reader bounds;
-  counting every printed value would cost them a tenth of their time.
+* bounded work: no text over `MAX_TEXT` (`~`, `+`, `*`, filters, blocks, the output),
+  no width over `MAX_WIDTH` for the padding and wrapping filters; a macro or include
+  that calls itself (RecursionError) or a bomb that runs out of memory is refused too.
 
 An error in a repository's own template is the user's to fix (ISEK089, with the
 file and line); an error in a packaged one is a bug of isekctl.
@@ -423,7 +420,7 @@ def _loader(folders: tuple[ConfinedLoader, ...]) -> Any:
 
 
 @cache
-def _sandbox_class(bounded: bool) -> type:
+def _sandbox_class() -> type:
     from jinja2.compiler import CodeGenerator
     from jinja2.environment import TemplateModule
     from jinja2.exceptions import SecurityError
@@ -454,6 +451,22 @@ def _sandbox_class(bounded: bool) -> type:
 
     class PlainDataSandbox(ImmutableSandboxedEnvironment):
         """Jinja's immutable sandbox, narrowed to plain data (see the module docstring)."""
+
+        intercepted_binops = frozenset({"*", "**", "+"})
+        code_generator_class = BoundedCodeGenerator
+
+        @staticmethod
+        def concat(pieces: Any) -> str:  # blocks, macros and the whole output are joined here
+            parts = list(pieces)
+            if sum(len(part) for part in parts) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
+            return "".join(parts)
+
+        @staticmethod
+        def bounded(text: Any) -> Any:
+            if isinstance(text, str) and len(text) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
+            return text
 
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:  # noqa: ARG002
             return allowed(obj, attr)
@@ -493,25 +506,6 @@ def _sandbox_class(bounded: bool) -> type:
                 return self.getattr(obj, argument)
             return self.undefined(obj=obj, name=argument)
 
-    class BoundedSandbox(PlainDataSandbox):
-        """The same, with the work bounded: where a repository's templates take part."""
-
-        intercepted_binops = frozenset({"*", "**", "+"})
-        code_generator_class = BoundedCodeGenerator
-
-        @staticmethod
-        def concat(pieces: Any) -> str:  # blocks, macros and the whole output are joined here
-            parts = list(pieces)
-            if sum(len(part) for part in parts) > MAX_TEXT:
-                raise SecurityError(_TOO_LONG)
-            return "".join(parts)
-
-        @staticmethod
-        def bounded(text: Any) -> Any:
-            if isinstance(text, str) and len(text) > MAX_TEXT:
-                raise SecurityError(_TOO_LONG)
-            return text
-
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**12):
                 raise SecurityError("`**` mit so großen Zahlen ist in Vorlagen nicht erlaubt")
@@ -531,7 +525,7 @@ def _sandbox_class(bounded: bool) -> type:
                     )
             return super().call_binop(context, operator, left, right)
 
-    return BoundedSandbox if bounded else PlainDataSandbox
+    return PlainDataSandbox
 
 
 _TOO_LONG: Final = "Texte über 32 MiB sind in Vorlagen nicht erlaubt"
@@ -618,8 +612,7 @@ def _environment(fmt: Format, override: str | None) -> JinjaEnvironment:
 
     folders = [ConfinedLoader(Path(override), trusted=False)] if override else []
     folders.append(ConfinedLoader(templates_dir(), trusted=True))
-    bounded = override is not None  # the packaged templates alone make linear work
-    env: JinjaEnvironment = _sandbox_class(bounded)(
+    env: JinjaEnvironment = _sandbox_class()(
         loader=_loader(tuple(folders)),
         undefined=StrictUndefined,
         autoescape=fmt == "html",
@@ -627,13 +620,12 @@ def _environment(fmt: Format, override: str | None) -> JinjaEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
-        finalize=_counted if bounded else None,
+        finalize=_counted,
     )
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
     env.filters.update(FILTERS)
-    if bounded:
-        env.filters.update({name: _bounded_filter(name, f) for name, f in env.filters.items()})
+    env.filters.update({name: _bounded_filter(name, f) for name, f in env.filters.items()})
     env.globals.update(
         ratings=dict(german.RATINGS),
         rating_symbols=dict(german.RATING_SYMBOLS),
