@@ -52,6 +52,10 @@ Format = Literal["md", "html"]
 TEMPLATE = Rule("ISEK089", "template", E, "Eine Berichtsvorlage ist fehlerhaft oder unzulässig.",
                 "Die Vorlage in templates/ korrigieren oder löschen; dann gilt die mitgelieferte.",
                 switchable=False, stops=True)  # fmt: skip
+PAGE_TOO_LONG = Rule("ISEK086", "page-too-long", E, "Ein Bericht würde länger, als eine Seite sein darf.",
+                     "Die Maßnahmenliste als Website schreiben (isekctl report --kind all), die sie "
+                     "in Seiten teilt; oder prüfen, ob ein sehr langer Text (etwa ein Zieltitel) "
+                     "in vielen Maßnahmen wiederkehrt.", switchable=False, stops=True)  # fmt: skip
 
 MAX_TEMPLATE_BYTES: Final = 1024 * 1024
 _MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]|<>~])")
@@ -666,9 +670,7 @@ def render_chunks(
     blank = False  # an empty line is due before the next line with content
     started = False
     try:
-        # with a repository's templates, the whole page is bounded like all they print
-        limit = None if override is None else 2 * MAX_TEXT
-        for line in _lines(_generated(template, fmt, context, override), limit):
+        for line in _lines(_generated(template, fmt, context, override), 2 * MAX_TEXT):
             line = line.rstrip()  # also the line break itself (all of splitlines' breaks)
             if not line:
                 blank = started
@@ -682,12 +684,12 @@ def render_chunks(
                 yield "".join(pending)
                 pending = []
     except SecurityError as exc:  # the whole text too long
-        raise _stop(template, 0, _message(exc), override) from None
+        raise _refused(exc, template, override) from None
     if pending or not started:
         yield "".join(pending) or "\n"
 
 
-def _lines(pieces: Iterator[str], limit: int | None = None) -> Iterator[str]:
+def _lines(pieces: Iterator[str], limit: int) -> Iterator[str]:
     """The lines (with their breaks) of the text `pieces` make up, as `splitlines(True)` cuts.
 
     Jinja's pieces are a few characters each; they are joined in batches, and the last
@@ -701,7 +703,7 @@ def _lines(pieces: Iterator[str], limit: int | None = None) -> Iterator[str]:
     while batch := list(islice(pieces, _BATCH_PIECES)):
         text = "".join(batch)
         total += len(text)
-        if limit is not None and total > limit:
+        if total > limit:
             raise SecurityError(_TOO_LONG)
         if not text:
             continue
@@ -741,8 +743,7 @@ def _generated(
     except TemplateRefused as exc:
         raise _stop(exc.name, None, exc.reason, override) from None
     except SecurityError as exc:  # refused, wherever it happened (the whole output too long)
-        refused = _repository_frame(exc, override) or (template, 0)
-        raise _stop(refused[0], refused[1], _message(exc), override) from None
+        raise _refused(exc, template, override) from None
     except TemplateError as exc:
         where = _repository_frame(exc, override)
         if where is None:
@@ -757,6 +758,28 @@ def _generated(
             else "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
         )
         raise _stop(stopped[0], stopped[1], reason, override) from None
+
+
+def _refused(exc: Exception, template: str, override: Path | None) -> IsekError:
+    """A bound a template ran into: the repository template's fault, or a page too long.
+
+    With the packaged templates alone only the data can make a page that long (the
+    Maßnahmenliste of 20,000 measures on one page; a long title printed for every measure
+    that serves it, which a pull request could use to fill the CI runner's disk).
+    """
+    where = _repository_frame(exc, override)
+    if where is not None:
+        return _stop(where[0], where[1], _message(exc), override)
+    if str(exc) == _TOO_LONG:
+        from ..findings import Location
+
+        return IsekError(PAGE_TOO_LONG.at(
+            Location(template, 0),
+            f"Der Bericht hätte über {MAX_TEXT // (1024 * 1024)} MiB Text; so lange Seiten "
+            "schreibt isekctl nicht.",
+            PAGE_TOO_LONG.fix,
+        ))  # fmt: skip
+    return _stop(template, 0, _message(exc), override)
 
 
 def _message(exc: Exception) -> str:

@@ -187,11 +187,22 @@ def write_pieces(files: dict[Path, Iterable[str]], *, overwrite: bool) -> None:
         if not overwrite and os.path.lexists(target):
             raise EXISTS.stop(f"{target} gibt es schon.", _FORCE, str(target))
         _refuse_link(target)
+    missing = {folder for target in files for folder in _missing_folders(target.parent)}
     with ExitStack() as stack:
-        staged = [
-            (stack.enter_context(_temp_beside(target, (p.encode("utf-8") for p in pieces))), target)
-            for target, pieces in files.items()
-        ]
+        try:
+            staged = [
+                (
+                    stack.enter_context(_temp_beside(target, (p.encode("utf-8") for p in pieces))),
+                    target,
+                )
+                for target, pieces in files.items()
+            ]
+        except BaseException:  # nothing written: not even the folders made for it stay
+            stack.close()
+            for folder in sorted(missing, key=lambda f: len(f.parts), reverse=True):
+                with suppress(OSError):
+                    folder.rmdir()
+            raise
         for temp, target in staged:
             if overwrite:
                 os.replace(temp, target)
@@ -200,6 +211,15 @@ def write_pieces(files: dict[Path, Iterable[str]], *, overwrite: bool) -> None:
                 _link_new(temp, target)
             except FileExistsError:
                 raise EXISTS.stop(f"{target} gibt es schon.", _FORCE, str(target)) from None
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those above it that do not exist yet."""
+    missing = []
+    while not os.path.lexists(folder) and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 def _refuse_output(target: Path) -> None:

@@ -86,5 +86,5 @@ def test_streamed_pages_are_cut_and_tidied_as_the_whole_text(pieces: list[str], 
         patch.setattr(jinja, "_BATCH_PIECES", batch)
         patch.setattr(jinja, "_LINES_PER_CHUNK", batch)
         patch.setattr(jinja, "_generated", lambda *_: iter(pieces))
-        assert list(jinja._lines(iter(pieces))) == "".join(pieces).splitlines(True)
+        assert list(jinja._lines(iter(pieces), 10**9)) == "".join(pieces).splitlines(True)
         assert "".join(jinja.render_chunks("x", "md", {})) == _tidied("".join(pieces))
