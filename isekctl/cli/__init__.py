@@ -17,6 +17,9 @@ __all__ = ["app", "check", "compare", "history", "main", "office", "publish"]
 
 
 def main() -> None:
+    from ..reading import pipeline
+
+    pipeline.FREEZE_AFTER_LOAD = True  # this process runs one command and ends
     safe_streams()
     try:
         app()

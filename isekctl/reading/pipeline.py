@@ -52,6 +52,7 @@ CONFIG_INVALID = Rule(
 INVALID_DATA = Rule("ISEK098", "invalid-data", E, "Die Daten enthalten Fehler; der Befehl braucht gültige.",
                     "Die Befunde von isekctl validate beheben.", switchable=False, stops=True)  # fmt: skip
 
+FREEZE_OBJECTS: Final = 200_000  # objects made while loading; from here they are frozen anyway
 # Files per worker process at least: a forked process costs milliseconds, a spawned one
 # (Windows, macOS) imports everything again, a third of a second.
 FILES_PER_FORK: Final = 40
@@ -59,6 +60,10 @@ FILES_PER_SPAWN: Final = 600
 # How worker processes are started: None picks fork on Linux and the platform's default
 # (spawn) elsewhere; tests and the benchmark set "spawn" to run the Windows/macOS path.
 START_METHOD: str | None = None
+# A process that runs one command and ends (the command line's `main`) sets this: what a
+# load read is then frozen, out of the collector's way (see _collector_paused). A longer
+# process must not: cyclic garbage that exists at a freeze is never collected.
+FREEZE_AFTER_LOAD = False
 Progress = Callable[[int, int], None]
 
 
@@ -342,17 +347,17 @@ def _collector_paused() -> Iterator[None]:
     Reading makes hundreds of thousands of objects that all stay alive and hold no
     cycles; every collection would walk all of them again (a fifth of the time at
     20,000 files), and the first ones after reading walk everything read (70 ms of a
-    `validate` of 3,000 files). So collection is off while reading, and afterwards
-    everything is frozen: later collections skip it. Frozen objects are still freed by
-    reference counting; only cyclic garbage made before the freeze stays, which is why
-    the tests unfreeze after each test.
+    `validate` of 3,000 files). So collection is off while reading; a one-command
+    process (FREEZE_AFTER_LOAD) then freezes everything, so later collections skip it.
+    Otherwise only a large load is frozen.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if FREEZE_AFTER_LOAD or gc.get_count()[0] > FREEZE_OBJECTS:
+            gc.freeze()
         if enabled:
             gc.enable()
 

@@ -104,3 +104,7 @@ def test_a_file_where_a_folder_belongs_is_named_in_german(run: Any, repo: Path) 
     result = run("validate", "--repo", repo / "isek.yaml")
     assert result.exit_code == 2
     assert f"'{repo / 'isek.yaml'}' ist eine Datei, kein Ordner." in result.output
+    quoted = repo / "it's.yaml"  # repr() quotes it with "
+    quoted.write_text("a: 1\n", encoding="utf-8")
+    result = run("validate", "--repo", quoted)
+    assert f'"{quoted}" ist eine Datei, kein Ordner.' in result.output
