@@ -154,8 +154,8 @@ _SEVERITY_OF: Final = {"e": Severity.ERROR, "w": Severity.WARNING}
 def finding_row(item: Finding, path: str = "") -> list[object]:
     """[line, col, code, message, hint, e|w] and the path when it is not `path`."""
     where = item.location
-    row: list[object] = [where.line, where.col, item.code, item.message, item.hint]
-    row.append(item.severity.value[0])
+    severity = item.severity.value[0]
+    row: list[object] = [where.line, where.col, item.code, item.message, item.hint, severity]
     if where.path != path:
         row.append(where.path)
     return row

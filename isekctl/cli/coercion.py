@@ -108,7 +108,7 @@ class PlainParam:
             raise typer.BadParameter("Value must be an iterable.", ctx=ctx, param=param)
         try:
             return self._convert(value, param, ctx)
-        except ValueError as error:  # as pydantic reports a validator's ValueError
+        except (ValueError, TypeError) as error:  # as pydantic reports a validator's error
             raise typer.BadParameter(f"{_VALUE_ERROR}{error}", ctx=ctx, param=param) from None
 
 

@@ -184,9 +184,7 @@ def write_pieces(files: dict[Path, Iterable[str]], *, overwrite: bool) -> None:
     """
     for target in files:
         _refuse_output(target)
-        if not overwrite and os.path.lexists(target):
-            raise EXISTS.stop(f"{target} gibt es schon.", _FORCE, str(target))
-        _refuse_link(target)
+        _check_target(target, overwrite=overwrite, shown=str(target), hint=_FORCE)
     missing = {folder for target in files for folder in _missing_folders(target.parent)}
     with ExitStack() as stack:
         try:
@@ -204,13 +202,7 @@ def write_pieces(files: dict[Path, Iterable[str]], *, overwrite: bool) -> None:
                     folder.rmdir()
             raise
         for temp, target in staged:
-            if overwrite:
-                os.replace(temp, target)
-                continue
-            try:
-                _link_new(temp, target)
-            except FileExistsError:
-                raise EXISTS.stop(f"{target} gibt es schon.", _FORCE, str(target)) from None
+            _move_in(temp, target, overwrite=overwrite, shown=str(target), hint=_FORCE)
 
 
 def _missing_folders(folder: Path) -> list[Path]:
@@ -280,17 +272,30 @@ _FORCE: Final = "Mit --force überschreiben."
 
 
 def _write(target: Path, data: bytes, *, overwrite: bool, shown: str, hint: str | None) -> None:
+    _check_target(target, overwrite=overwrite, shown=shown, hint=hint)
+    with _temp_beside(target, (data,)) as temp:
+        _move_in(temp, target, overwrite=overwrite, shown=shown, hint=hint)
+
+
+def _check_target(target: Path, *, overwrite: bool, shown: str, hint: str | None) -> None:
     if not overwrite and os.path.lexists(target):
         raise EXISTS.stop(f"{shown} gibt es schon.", hint, shown)
     _refuse_link(target)
-    with _temp_beside(target, (data,)) as temp:
-        if overwrite:
-            os.replace(temp, target)
-        else:
-            try:
-                _link_new(temp, target)
-            except FileExistsError:
-                raise EXISTS.stop(f"{shown} gibt es schon.", hint, shown) from None
+
+
+def _move_in(temp: str, target: Path, *, overwrite: bool, shown: str, hint: str | None) -> None:
+    """Give the finished temp file its target's name; without `overwrite` only a new one.
+
+    The existence check is repeated at this moment (a hard link), so a file created
+    meanwhile is not lost.
+    """
+    if overwrite:
+        os.replace(temp, target)
+        return
+    try:
+        _link_new(temp, target)
+    except FileExistsError:
+        raise EXISTS.stop(f"{shown} gibt es schon.", hint, shown) from None
 
 
 @contextmanager

@@ -108,3 +108,15 @@ def test_a_file_where_a_folder_belongs_is_named_in_german(run: Any, repo: Path) 
     quoted.write_text("a: 1\n", encoding="utf-8")
     result = run("validate", "--repo", quoted)
     assert f'"{quoted}" ist eine Datei, kein Ordner.' in result.output
+
+
+@REPLACES
+@pytest.mark.parametrize("value", [[None], 12, b"\xff"])
+def test_values_that_are_no_text_end_as_a_usage_error(value: object) -> None:
+    """Only direct calls pass such values; they get an error, never a traceback."""
+    (name, command, param) = next(c for c in CASES if c[0] == "isekctl fmt paths")
+    plain = PlainParam(param.type_descriptor, _converter(
+        param.type_descriptor.annotation, param.type_descriptor.parameter_info))  # fmt: skip
+    with pytest.raises(typer.BadParameter) as error:
+        plain.coerce(value, param, typer.Context(command))
+    assert "PFADE" in error.value.format_message(), name
