@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -722,16 +722,24 @@ def _groups(
     order: Any,
     plans: list[str],
     years: list[int],
+    serving_too: Counter[str] | None = None,
 ) -> list[Plain]:
-    """Measures grouped by `key_of`, each group with its plan rows: every measure once."""
+    """Measures grouped by `key_of`, each group with its plan rows: every measure once.
+
+    `serving_too` counts, per key, the measures of other groups that serve it as well; a
+    key served only that way gets a group without measures.
+    """
     members: dict[str, list[Plain]] = defaultdict(list)
     for measure in measures:
         members[key_of(measure)].append(measure)
+    for key in serving_too or ():
+        members.setdefault(key, [])
     return [
         {"key": key, "name": name_of(key),
          "plans": [row for row in _plan_rows((line for m in group for line in m["budget"]), plans, years)
                    if row["total"] is not None],  # none: the group's measures are not budgeted
-         "measures": len(group), "unbudgeted": sum(1 for m in group if not m["budgeted"])}
+         "measures": len(group), "unbudgeted": sum(1 for m in group if not m["budgeted"]),
+         "also": serving_too[key] if serving_too else 0}
         for key, group in sorted(members.items(), key=lambda item: order(item[0]))
     ]  # fmt: skip
 
@@ -875,6 +883,16 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
         for group in by_area_rows
         if any(r["total"] for r in group["plans"])
     }
+    # Which other goals a measure serves stands at the measure ("dient außerdem"); the goal
+    # table says how many measures counted under another goal serve each goal as well.
+    serving_too = Counter(
+        goal_id
+        for m in measures
+        for goal_id in {g["id"] for g in m["other_goals"]} - {m["primary_goal"]["id"]}
+    )
+    by_goal = _groups(measures, lambda m: m["primary_goal"]["id"], goal_name,
+                      lambda g: (basis_order.get(g, len(basis_order)), g), plans, years,
+                      serving_too)  # fmt: skip
     context = common(builder, version, "haushaltsbericht")
     unbudgeted = [m for m in measures if not m["budgeted"]]
     context.update(
@@ -893,15 +911,9 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
         both_plans=german.BOTH_PLANS,
         sections=sections,
         by_area=by_area_rows,
-        by_goal=_groups(measures, lambda m: m["primary_goal"]["id"], goal_name,
-                        lambda g: (basis_order.get(g, len(basis_order)), g), plans, years),
+        by_goal=by_goal,
         by_department=_groups(measures, lambda m: m["department"], department_name,
                               builder.department_order, plans, years),
-        also=[
-            {"id": m["id"], "title": m["title"], "primary_goal": m["primary_goal"],
-             "other_goals": m["other_goals"], "budgeted": m["budgeted"]}
-            for m in measures if m["other_goals"]
-        ],
         actuals=_actuals(measures, plans),
         unbudgeted=unbudgeted,
         not_budgeted=german.NOT_BUDGETED,
