@@ -178,8 +178,9 @@ def money(value: Decimal | int | None) -> str:
     if value is None:
         return "–"
     amount = Decimal(value)
-    places = 0 if amount == amount.to_integral_value() else 2
-    return f"{number(amount, places)} €"
+    if amount == amount.to_integral_value():  # most amounts; a page may hold 100,000 of them
+        return f"{int(amount):,} €".replace(",", ".")
+    return f"{number(amount, 2)} €"
 
 
 def signed_money(value: Decimal) -> str:

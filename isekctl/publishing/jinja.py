@@ -461,8 +461,10 @@ def _sandbox_class() -> type:
 
         @staticmethod
         def concat(pieces: Any) -> str:  # blocks, macros and the whole output are joined here
-            parts = list(pieces)
-            if sum(len(part) for part in parts) > MAX_TEXT:
+            # measured before they are joined: a loop can repeat one long literal text
+            # a million times at the price of a million references
+            parts = pieces if isinstance(pieces, list) else list(pieces)
+            if sum(map(len, parts)) > MAX_TEXT:
                 raise SecurityError(_TOO_LONG)
             return "".join(parts)
 
@@ -554,10 +556,12 @@ def _size(value: Any, limit: int) -> int:
 
 def _counted(value: Any) -> Any:
     """The environment's `finalize`: every printed value adds to the rendering's total."""
-    from jinja2.exceptions import SecurityError
+    # called for every `{{ … }}` of a page (half a million at 20,000 measures): texts first
+    limit = 2 * MAX_TEXT
+    total = _OUTPUT.get() + (len(value) if isinstance(value, str) else _size(value, limit))
+    if total > limit:
+        from jinja2.exceptions import SecurityError
 
-    total = _OUTPUT.get() + _size(value, 2 * MAX_TEXT)
-    if total > 2 * MAX_TEXT:
         raise SecurityError(_TOO_LONG)
     _OUTPUT.set(total)
     return value
@@ -568,6 +572,17 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     from functools import wraps
 
     from jinja2.exceptions import SecurityError
+
+    if name not in WIDTH_FILTERS and name not in ("format", "join"):
+
+        @wraps(function)
+        def bounded_result(*args: Any, **kwargs: Any) -> Any:  # `money`, `day` …: the result
+            result = function(*args, **kwargs)
+            if isinstance(result, str) and len(result) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
+            return result
+
+        return bounded_result
 
     @wraps(function)  # keeps Jinja's pass_context/pass_environment marker
     def bounded(*args: Any, **kwargs: Any) -> Any:

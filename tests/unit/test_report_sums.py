@@ -82,3 +82,19 @@ def test_collector_paused_restores_the_collector_even_after_an_error() -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+@given(
+    st.one_of(
+        st.decimals(
+            allow_nan=False, allow_infinity=False, places=2, max_value=10**13, min_value=-(10**13)
+        ),
+        st.integers(-(10**13), 10**13).map(Decimal),
+        st.integers(-(10**9), 10**9).map(lambda n: Decimal(n).scaleb(-2)),
+        st.integers(-(10**9), 10**9).map(lambda n: Decimal(n) * 100),  # "1E+2"-like exponents
+    )
+)
+def test_money_of_whole_amounts_is_number_without_places(amount: Decimal) -> None:
+    """`money` writes whole amounts without the general number formatting, to the letter."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    assert german.money(amount) == f"{german.number(amount, places)} €"
