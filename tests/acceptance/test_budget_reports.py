@@ -124,18 +124,22 @@ def test_the_haushaltsbericht_names_plans_years_and_what_is_not_budgeted(
     assert "### Produktbereich 5: Gestaltung der Umwelt" in text
     telearbeit = next(line for line in text.splitlines() if "`DIGI-TELEARBEIT` –" in line)
     assert (
-        "– Ziel: Digitalisierung gestalten; dient außerdem: Verwaltung stetig modernisieren, "
+        "– Hauptziel: Digitalisierung gestalten; dient außerdem: Verwaltung stetig modernisieren, "
         "Stadtverwaltung als Arbeitgeber attraktiver machen |" in telearbeit
     ), "counted once under its first goal, the others as 'dient außerdem'"
     by_goal = text.split("### Nach Hauptziel")[1].split("###")[0]
     # the 28 PB1-DIGITALISIERUNG measures serve VERWALTUNG too, DIGI-TELEARBEIT PB1-ARBEITGEBER
     assert (
-        "| VERWALTUNG: Verwaltung stetig modernisieren | *keine Maßnahme mit diesem Hauptziel* |"
-        " | | | | | | 0 (dazu 28 mit anderem Hauptziel) |" in by_goal
+        "| VERWALTUNG: Verwaltung stetig modernisieren | *nur weiteres Ziel von Maßnahmen – "
+        "Ansätze bei deren Hauptziel* | | | | | | | 0 (28 weitere Maßnahmen dienen ihm außerdem, "
+        "gezählt bei ihrem Hauptziel) |" in by_goal
     )
     assert "| PB1-DIGITALISIERUNG: Digitalisierung gestalten | Ergebnisplan |" in by_goal
     assert "| 28 (davon 13 nicht beziffert) |" in by_goal
-    assert "0 (dazu 1 mit anderem Hauptziel) |" in by_goal.split("PB1-ARBEITGEBER")[1]
+    assert (
+        "0 (1 weitere Maßnahme dient ihm außerdem, gezählt bei ihrem Hauptziel) |"
+        in (by_goal.split("PB1-ARBEITGEBER")[1])
+    )
     assert "dient außerdem" not in by_goal, "each measure's other goals stand once, at the measure"
 
 
