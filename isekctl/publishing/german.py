@@ -178,9 +178,15 @@ def money(value: Decimal | int | None) -> str:
     if value is None:
         return "–"
     amount = Decimal(value)
-    if amount == amount.to_integral_value():  # most amounts; a page may hold 100,000 of them
-        return f"{int(amount):,} €".replace(",", ".")
+    if amount == amount.to_integral_value():
+        if -_WHOLE < amount < _WHOLE:  # most amounts; a page may hold 100,000 of them
+            return f"{int(amount):,} €".replace(",", ".")
+        return f"{number(amount, 0)} €"
     return f"{number(amount, 2)} €"
+
+
+# below Decimal's 28 digits of precision an int writes a whole amount as `number` does
+_WHOLE: Final = Decimal(10) ** 28
 
 
 def signed_money(value: Decimal) -> str:
