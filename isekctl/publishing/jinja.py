@@ -773,6 +773,11 @@ def _generated(
             else "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
         )
         raise _stop(stopped[0], stopped[1], reason, override) from None
+    except Exception as exc:  # 1 / 0, a filter given what it cannot take: the template's fault
+        where = _repository_frame(exc, override)
+        if where is None:  # a bug of isekctl's own
+            raise
+        raise _stop(where[0], where[1], _message(exc), override) from None
 
 
 def _refused(exc: Exception, template: str, override: Path | None) -> IsekError:
@@ -798,7 +803,7 @@ def _refused(exc: Exception, template: str, override: Path | None) -> IsekError:
 
 
 def _message(exc: Exception) -> str:
-    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
     detail = str(getattr(exc, "message", None) or exc)
@@ -808,6 +813,8 @@ def _message(exc: Exception) -> str:
         return f"Syntaxfehler in der Vorlage: {detail}"
     if isinstance(exc, UndefinedError):
         return f"Die Vorlage verwendet etwas, das es nicht gibt: {detail}"
+    if not isinstance(exc, TemplateError):
+        return f"Die Vorlage bricht mit einem Fehler ab ({type(exc).__name__}: {detail})"
     return f"Die Vorlage lässt sich nicht anwenden: {detail}"
 
 

@@ -55,6 +55,11 @@ ESCAPES = {
     "{% set s %}{{ ns.s }}{{ ns.s }}{% endset %}{% set ns.s = s %}{% endfor %}",
     "join-bomb": "{{ (['x' * 1000000] * 100000) | join }}",
     "output-bomb": "{% set s = 'x' * 1000000 %}{% for i in range(100000) %}{{ s }}{% endfor %}",
+    # Python's own errors in a template's expressions ended as "Interner Fehler" (exit 3)
+    "divide-by-zero": "{{ 1 / 0 }}",
+    "int-overflow": "{{ (1e308 * 10) | int }}",
+    "filter-assertion": "{{ 'x' | truncate(1, end='yyyy') }}",
+    "filter-type": "{{ 40 | join }}",
 }
 TARGETS = {  # what a template of each kind gets: the name of a value in its context
     ("report", "zielsystem.md.j2"): "municipality",
