@@ -78,6 +78,11 @@ MAX_TEXT: Final = 32 * 1024 * 1024
 # Width and count arguments of the filters that pad, wrap or fill (center(1500000000) …).
 MAX_WIDTH: Final = 10_000
 WIDTH_FILTERS: Final = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice"})
+# Filters that make text of what they are given: a list is measured before it becomes text.
+TEXT_FILTERS: Final = frozenset({
+    "string", "e", "escape", "forceescape", "safe", "tojson", "pprint", "urlencode", "xmlattr",
+    "upper", "lower", "title", "capitalize", "trim", "striptags", "wordcount", "replace",
+})  # fmt: skip
 _FORMAT_WIDTH: Final = re.compile(r"%[^a-zA-Z%]*?(\*|\d{5,})")
 PLAIN_TYPES: Final = (str, int, float, Decimal, date, bool, type(None))
 
@@ -425,7 +430,7 @@ def _loader(folders: tuple[ConfinedLoader, ...]) -> Any:
 
 @cache
 def _sandbox_class() -> type:
-    from jinja2.compiler import CodeGenerator
+    from jinja2.compiler import CodeGenerator, optimizeconst
     from jinja2.environment import TemplateModule
     from jinja2.exceptions import SecurityError
     from jinja2.runtime import BlockReference, LoopContext, Macro
@@ -435,12 +440,20 @@ def _sandbox_class() -> type:
     callables = (safe_range, dict, Namespace)
 
     class BoundedCodeGenerator(CodeGenerator):
-        """`a ~ b` checked for its length like every other text a template builds."""
+        """`a ~ b` checked for its length like every other text a template builds, and each
+        part measured before it is made text (a list's text can be a million times longer)."""
 
+        @optimizeconst
         def visit_Concat(self, node: Any, frame: Any) -> None:
-            self.write("environment.bounded(")
-            super().visit_Concat(node, frame)
-            self.write(")")
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+            if frame.eval_ctx.volatile:
+                join = "(markup_join if context.eval_ctx.volatile else str_join)"
+            self.write(f"environment.bounded({join}((")
+            for part in node.nodes:
+                self.write("environment.measured(")
+                self.visit(part, frame)
+                self.write("), ")
+            self.write(")))")
 
     def allowed(obj: Any, name: str) -> bool:
         if name.startswith("_"):
@@ -473,6 +486,23 @@ def _sandbox_class() -> type:
             if isinstance(text, str) and len(text) > MAX_TEXT:
                 raise SecurityError(_TOO_LONG)
             return text
+
+        @staticmethod
+        def measured(value: Any) -> Any:
+            if not isinstance(value, str) and _size(value, MAX_TEXT) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
+            return value
+
+        def call(
+            __self,  # Jinja's names: they cannot clash with a template's keyword arguments
+            __context: Any,
+            __obj: Any,
+            *args: Any,
+            **kwargs: Any,
+        ) -> Any:
+            if getattr(__obj, "__name__", None) == "replace":
+                _check_replace(getattr(__obj, "__self__", None), args)
+            return super().call(__context, __obj, *args, **kwargs)
 
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:  # noqa: ARG002
             return allowed(obj, attr)
@@ -554,6 +584,20 @@ def _size(value: Any, limit: int) -> int:
     return len(str(value)) if isinstance(value, int | float | Decimal) else 16
 
 
+def _check_replace(text: Any, args: tuple[Any, ...]) -> None:
+    """Refuse `text.replace(old, new[, count])` before it makes a text over MAX_TEXT."""
+    from jinja2.exceptions import SecurityError
+
+    if len(args) < 2 or not all(isinstance(x, str) for x in (text, args[0], args[1])):
+        return  # not a str's replace: nothing that can grow
+    old, new = args[0], args[1]
+    times = text.count(old) if old else len(text) + 1
+    if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+        times = min(times, args[2])
+    if len(text) + times * (len(new) - len(old)) > MAX_TEXT:
+        raise SecurityError(_TOO_LONG)
+
+
 def _counted(value: Any) -> Any:
     """The environment's `finalize`: every printed value adds to the rendering's total."""
     # called for every `{{ … }}` of a page (half a million at 20,000 measures): texts first
@@ -572,6 +616,27 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     from functools import wraps
 
     from jinja2.exceptions import SecurityError
+
+    if name in TEXT_FILTERS:
+
+        @wraps(function)
+        def bounded_text(*args: Any, **kwargs: Any) -> Any:
+            for value in (*args, *kwargs.values()):
+                if isinstance(value, list | tuple | dict) and _size(value, MAX_TEXT) > MAX_TEXT:
+                    raise SecurityError(_TOO_LONG)
+            if name == "replace":  # (eval_ctx, s, old, new, count=None), some by keyword
+                given = dict(zip(("s", "old", "new", "count"), args[1:], strict=False)) | kwargs
+                text = given.get("s")
+                _check_replace(
+                    text if isinstance(text, str) else str(text),
+                    (given.get("old"), given.get("new"), given.get("count")),
+                )
+            result = function(*args, **kwargs)
+            if isinstance(result, str) and len(result) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
+            return result
+
+        return bounded_text
 
     if name not in WIDTH_FILTERS and name not in ("format", "join"):
 

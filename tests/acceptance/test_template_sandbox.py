@@ -55,6 +55,14 @@ ESCAPES = {
     "{% set s %}{{ ns.s }}{{ ns.s }}{% endset %}{% set ns.s = s %}{% endfor %}",
     "join-bomb": "{{ (['x' * 1000000] * 100000) | join }}",
     "output-bomb": "{% set s = 'x' * 1000000 %}{% for i in range(100000) %}{{ s }}{% endfor %}",
+    # texts a thousand times their input, made before anything measured them
+    "replace-method": "{% set t = ('x' * 1000000).replace('x', 'y' * 1000) %}{{ t | length }}",
+    "replace-filter": "{% set t = ('x' * 1000000) | replace('x', 'y' * 1000) %}{{ t | length }}",
+    "replace-keywords": "{% set t = ('x' * 1000000) | replace(old='x', new='y' * 1000) %}"
+    "{{ t | length }}",
+    "list-as-text": "{% set t = (['x' * 1000000] * 1000000) | string %}{{ t | length }}",
+    "list-as-json": "{% set t = (['x' * 1000000] * 1000000) | tojson %}{{ t | length }}",
+    "list-concat": "{% set t = (['x' * 1000000] * 1000000) ~ '' %}{{ t | length }}",
     # Python's own errors in a template's expressions ended as "Interner Fehler" (exit 3)
     "divide-by-zero": "{{ 1 / 0 }}",
     "int-overflow": "{{ (1e308 * 10) | int }}",
