@@ -14,8 +14,9 @@ set of rules to test – runs in a sandbox that is stricter than Jinja's own:
   link anywhere on the way, no `..`, nothing that resolves outside
   (`ConfinedLoader`);
 * `StrictUndefined` everywhere; HTML autoescapes, Markdown escapes through `md`;
-* bounded work: no text over `MAX_TEXT` (`~`, `+`, `*`, filters, blocks, the output),
-  no width over `MAX_WIDTH` for the padding and wrapping filters; a macro or include
+* bounded work: no text over `MAX_TEXT` (`~`, `+`, `*`, filters, blocks, the output;
+  `replace` and a list made text are measured before they are made), no width over
+  `MAX_WIDTH` for the padding and wrapping filters; a macro or include
   that calls itself (RecursionError) or a bomb that runs out of memory is refused too.
 
 An error in a repository's own template is the user's to fix (ISEK089, with the
