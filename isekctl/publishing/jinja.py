@@ -30,7 +30,16 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    Set,
+    ValuesView,
+)
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
@@ -84,7 +93,9 @@ TEXT_FILTERS: Final = frozenset({
     "string", "e", "escape", "forceescape", "safe", "tojson", "pprint", "urlencode", "xmlattr",
     "upper", "lower", "title", "capitalize", "trim", "striptags", "wordcount", "replace",
 })  # fmt: skip
-_FORMAT_WIDTH: Final = re.compile(r"%[^a-zA-Z%]*?(\*|\d{5,})")
+_FORMAT_WIDTH: Final = re.compile(r"%(?:\([^)]*\))?[^a-zA-Z%]*?(\*|\d{5,})")
+MAX_BITS: Final = 4096  # a product of two whole numbers a template computes
+MAX_JSON_INDENT: Final = 8
 PLAIN_TYPES: Final = (str, int, float, Decimal, date, bool, type(None))
 
 
@@ -470,7 +481,7 @@ def _sandbox_class() -> type:
     class PlainDataSandbox(ImmutableSandboxedEnvironment):
         """Jinja's immutable sandbox, narrowed to plain data (see the module docstring)."""
 
-        intercepted_binops = frozenset({"*", "**", "+"})
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
         code_generator_class = BoundedCodeGenerator
 
         @staticmethod
@@ -501,8 +512,8 @@ def _sandbox_class() -> type:
             *args: Any,
             **kwargs: Any,
         ) -> Any:
-            if getattr(__obj, "__name__", None) == "replace":
-                _check_replace(getattr(__obj, "__self__", None), args)
+            if getattr(__obj, "__name__", None) == "replace" and len(args) >= 2:
+                _check_replace(getattr(__obj, "__self__", None), *args[:3])
             return super().call(__context, __obj, *args, **kwargs)
 
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:  # noqa: ARG002
@@ -547,6 +558,15 @@ def _sandbox_class() -> type:
             if operator == "**" and (abs(_number(right)) > 64 or abs(_number(left)) > 10**12):
                 raise SecurityError("`**` mit so großen Zahlen ist in Vorlagen nicht erlaubt")
             if (
+                operator == "*"
+                and isinstance(left, int)
+                and isinstance(right, int)
+                and left.bit_length() + right.bit_length() > MAX_BITS
+            ):
+                raise SecurityError("`*` mit so großen Zahlen ist in Vorlagen nicht erlaubt")
+            if operator == "%" and isinstance(left, str):  # printf-style formatting
+                _check_format(left, right)
+            if (
                 operator == "+"
                 and isinstance(left, str | list | tuple)
                 and isinstance(right, str | list | tuple)
@@ -576,27 +596,67 @@ def _size(value: Any, limit: int) -> int:
     if isinstance(value, str):
         return len(value)
     if isinstance(value, list | tuple | dict):
-        total = 2
-        for item in value.items() if isinstance(value, dict) else value:
-            total += _size(item, limit) + 2
-            if total > limit:
-                break
-        return total
-    return len(str(value)) if isinstance(value, int | float | Decimal) else 16
+        return _items_size(value.items() if isinstance(value, dict) else value, limit)
+    if isinstance(value, int | float | Decimal):
+        return len(str(value))
+    from jinja2.utils import Namespace
+
+    if isinstance(value, Namespace):  # its text shows every attribute
+        return 12 + _size(object.__getattribute__(value, "_Namespace__attrs"), limit)
+    if isinstance(value, Set | KeysView | ValuesView | ItemsView):  # made again when read
+        return _items_size(value, limit)
+    return 16
 
 
-def _check_replace(text: Any, args: tuple[Any, ...]) -> None:
-    """Refuse `text.replace(old, new[, count])` before it makes a text over MAX_TEXT."""
+def _items_size(items: Iterable[Any], limit: int) -> int:
+    total = 2
+    for item in items:
+        total += _size(item, limit) + 2
+        if total > limit:
+            break
+    return total
+
+
+def _refuse_long() -> None:
     from jinja2.exceptions import SecurityError
 
-    if len(args) < 2 or not all(isinstance(x, str) for x in (text, args[0], args[1])):
-        return  # not a str's replace: nothing that can grow
-    old, new = args[0], args[1]
-    times = text.count(old) if old else len(text) + 1
-    if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
-        times = min(times, args[2])
-    if len(text) + times * (len(new) - len(old)) > MAX_TEXT:
-        raise SecurityError(_TOO_LONG)
+    raise SecurityError(_TOO_LONG)
+
+
+def _check_replace(text: Any, old: Any, new: Any, count: Any = None) -> None:
+    """Refuse `text.replace(old, new[, count])` before it makes a text over MAX_TEXT.
+
+    Markup's replace escapes `old` and `new` first, and the filter makes text of what
+    is no text: both are measured as they will be.
+    """
+    from markupsafe import Markup, escape
+
+    if not isinstance(text, str):
+        return
+    parts = []
+    for part in (old, new):
+        if not isinstance(part, str) and _size(part, MAX_TEXT) > MAX_TEXT:
+            _refuse_long()
+        parts.append(escape(part) if isinstance(text, Markup) else str(part))
+    old_text, new_text = parts
+    times = text.count(old_text) if old_text else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        times = min(times, count)
+    if len(text) + times * (len(new_text) - len(old_text)) > MAX_TEXT:
+        _refuse_long()
+
+
+def _check_format(template: str, values: Any) -> None:
+    """Refuse `template % values` (operator or `format` filter) before it is made."""
+    from jinja2.exceptions import SecurityError
+    from markupsafe import Markup
+
+    if _FORMAT_WIDTH.search(template):
+        raise SecurityError("Formate mit `*` oder über 9999 Zeichen Breite sind in Vorlagen "
+                            "nicht erlaubt")  # fmt: skip
+    escaping = 6 if isinstance(template, Markup) else 1  # '"' becomes '&#34;'
+    if len(template) + _size(values, MAX_TEXT) * escaping > MAX_TEXT:
+        _refuse_long()
 
 
 def _counted(value: Any) -> Any:
@@ -627,11 +687,13 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
                     raise SecurityError(_TOO_LONG)
             if name == "replace":  # (eval_ctx, s, old, new, count=None), some by keyword
                 given = dict(zip(("s", "old", "new", "count"), args[1:], strict=False)) | kwargs
-                text = given.get("s")
-                _check_replace(
-                    text if isinstance(text, str) else str(text),
-                    (given.get("old"), given.get("new"), given.get("count")),
-                )
+                _check_replace(_replaced(args[0], given.get("s"), given), given.get("old"),
+                               given.get("new"), given.get("count"))  # fmt: skip
+            if name == "tojson":  # (eval_ctx, value, indent=None)
+                indent = args[2] if len(args) > 2 else kwargs.get("indent")
+                if isinstance(indent, int) and indent > MAX_JSON_INDENT:
+                    raise SecurityError(f"`tojson` mit Einrückung {indent} ist in Vorlagen nicht "
+                                        f"erlaubt (höchstens {MAX_JSON_INDENT})")  # fmt: skip
             result = function(*args, **kwargs)
             if isinstance(result, str) and len(result) > MAX_TEXT:
                 raise SecurityError(_TOO_LONG)
@@ -664,19 +726,44 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
                                         f"(höchstens {MAX_WIDTH:,})".replace(",", "."))  # fmt: skip
                 if name == "indent" and isinstance(value, str) and len(value) > MAX_WIDTH:
                     raise SecurityError("`indent` mit so langem Text ist in Vorlagen nicht erlaubt")
-        if name == "format" and args and _FORMAT_WIDTH.search(str(args[0])):
-            raise SecurityError("`format` mit `*` oder über 9999 Zeichen Breite ist in Vorlagen "
-                                "nicht erlaubt")  # fmt: skip
-        if name == "join":
-            items = [x for x in values if isinstance(x, list | tuple)]
-            if any(sum(len(str(i)) for i in x[:MAX_TEXT]) > MAX_TEXT for x in items):
-                raise SecurityError(_TOO_LONG)
+        if name == "format" and args:  # (value, *args, **kwargs): value % (kwargs or args)
+            _check_format(str(args[0]), kwargs or args[1:])
+        if name == "join" and len(args) > 1:  # (eval_ctx, value, d="", attribute=None)
+            args = (args[0], _joined_items(args[1], args[2:], kwargs), *args[2:])
         result = function(*args, **kwargs)
         if isinstance(result, str) and len(result) > MAX_TEXT:
             raise SecurityError(_TOO_LONG)
         return result
 
     return bounded
+
+
+def _replaced(eval_ctx: Any, text: Any, given: dict[str, Any]) -> str:
+    """The text the `replace` filter replaces in: escaped where Jinja escapes it."""
+    from markupsafe import escape
+
+    if not getattr(eval_ctx, "autoescape", False):
+        return str(text)
+    marked = any(hasattr(given.get(k), "__html__") for k in ("old", "new"))
+    if marked and not hasattr(text, "__html__"):
+        return escape(text)
+    return text if isinstance(text, str) else str(text)
+
+
+def _joined_items(value: Any, rest: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What `join` joins, measured first (a generator read into a list as it is measured)."""
+    separator = rest[0] if rest else kwargs.get("d", "")
+    if (rest[1:] or kwargs.get("attribute") is not None) and isinstance(value, list | tuple):
+        return value  # joins one field of each item: the result is checked when it is made
+    seen: list[Any] = []
+    total = 0
+    step = len(separator) if isinstance(separator, str) else _size(separator, MAX_TEXT)
+    for item in value:
+        total += _size(item, MAX_TEXT) + step
+        if total > MAX_TEXT:
+            _refuse_long()
+        seen.append(item)
+    return seen
 
 
 def _number(value: Any) -> float:
@@ -762,12 +849,25 @@ def render_chunks(
             pending.append(line + "\n")
             started = True
             if len(pending) >= _LINES_PER_CHUNK:
-                yield "".join(pending)
+                yield _encodable("".join(pending), template, override)
                 pending = []
     except SecurityError as exc:  # the whole text too long
         raise _refused(exc, template, override) from None
     if pending or not started:
-        yield "".join(pending) or "\n"
+        yield _encodable("".join(pending), template, override) or "\n"
+
+
+def _encodable(text: str, template: str, override: Path | None) -> str:
+    """`text`, if it can be written as UTF-8: a template can print a lone surrogate
+    ('\\ud800'), which no data file can hold (the reader refuses it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        if override is None:  # the packaged templates: a bug of ours
+            raise
+        reason = "Die Vorlage schreibt Zeichen, die es in UTF-8 nicht gibt (Surrogate wie \\ud800)"
+        raise _stop(template, None, reason, override) from None
+    return text
 
 
 def _lines(pieces: Iterator[str], limit: int) -> Iterator[str]:
@@ -834,7 +934,8 @@ def _generated(
         stopped = _repository_frame(exc, override) or (template, 0)
         exc.__traceback__ = None  # frees the memory and the deep stack at once
         reason = (
-            "Die Vorlage ruft sich ohne Ende selbst auf (Makro oder include)"
+            "Die Vorlage ruft sich ohne Ende selbst auf (Makro oder include) oder schachtelt "
+            "zu tief"
             if isinstance(exc, RecursionError)
             else "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
         )
@@ -868,11 +969,16 @@ def _refused(exc: Exception, template: str, override: Path | None) -> IsekError:
     return _stop(template, 0, _message(exc), override)
 
 
+_MAX_DETAIL: Final = 300
+
+
 def _message(exc: Exception) -> str:
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
     detail = str(getattr(exc, "message", None) or exc)
+    if len(detail) > _MAX_DETAIL:  # a template can put a 32 MiB text into its own error
+        detail = f"{detail[:_MAX_DETAIL]} …"
     if isinstance(exc, SecurityError):
         return f"Die Vorlage greift auf etwas zu, das Vorlagen nicht dürfen ({detail})"
     if isinstance(exc, TemplateSyntaxError):

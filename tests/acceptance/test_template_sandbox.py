@@ -63,6 +63,20 @@ ESCAPES = {
     "list-as-text": "{% set t = (['x' * 1000000] * 1000000) | string %}{{ t | length }}",
     "list-as-json": "{% set t = (['x' * 1000000] * 1000000) | tojson %}{{ t | length }}",
     "list-concat": "{% set t = (['x' * 1000000] * 1000000) ~ '' %}{{ t | length }}",
+    "replace-markup": "{% set t = (('x' * 1000000) | e).replace('x', '\"' * 33) %}{{ t | length }}",
+    "replace-list": "{{ ('x' * 1000000) | replace('x', ['y' * 2000]) | length }}",
+    "namespace-text": "{% set ns = namespace(s='x' * 1000000) %}{{ ([ns] * 1000000) | string }}",
+    "dict-view": "{{ dict(a=['x' * 1000000] * 1000000).items() }}",
+    "percent-width": "{{ ('%1500000000s' % 'x') | length }}",
+    "percent-list": "{{ ('%s' % (['x' * 1000000] * 1000000)) | length }}",
+    "format-key-width": "{{ '%(a)1500000000s' | format(a='x') | length }}",
+    "join-generator": "{{ (['x' * 1000000] * 2000) | map('string') | join | length }}",
+    "join-separator": "{{ ([''] * 2000) | join('x' * 1000000) | length }}",
+    "join-nested": "{{ ([['x' * 1000000]] * 1000000) | join | length }}",
+    "tojson-indent": "{{ (range(2000) | list) | tojson(indent=1000000) | length }}",
+    "int-product": "{% set ns = namespace(n=10 ** 64) %}{% for i in range(24) %}"
+    "{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n > 0 }}",
+    "lone-surrogate": "eine Zeile\n{{ '\\ud800' }}",
     # Python's own errors in a template's expressions ended as "Interner Fehler" (exit 3)
     "divide-by-zero": "{{ 1 / 0 }}",
     "int-overflow": "{{ (1e308 * 10) | int }}",
@@ -243,3 +257,13 @@ def test_a_page_too_long_is_refused_as_such_or_as_the_templates_fault(
     result = run("report", "--repo", example, "-k", "zielsystem", "--out", tmp_path / "b")
     assert result.exit_code == 1 and "ISEK089" in result.stderr  # type: ignore[attr-defined]
     assert "templates/zielsystem.html.j2" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_a_templates_error_is_told_in_a_few_lines(example: Path, tmp_path: Path, run: Run) -> None:
+    """The error's own text can hold what the template built (here a 1 MB key)."""
+    template = "{% set ns = namespace(k='x' * 1000000) %}{{ dict(a=1)[ns.k] }}\n"
+    write_tree(example, {"templates/zielsystem.md.j2": template})
+    result = run("report", "--repo", example, "-k", "zielsystem", "-f", "md", "--out", tmp_path)
+    assert result.exit_code == 1 and "ISEK089" in result.stderr  # type: ignore[attr-defined]
+    assert "templates/zielsystem.md.j2:1" in result.stderr  # type: ignore[attr-defined]
+    assert "xxx …" in result.stderr and len(result.stderr) < 2000  # type: ignore[attr-defined]
