@@ -18,6 +18,8 @@ set of rules to test – runs in a sandbox that is stricter than Jinja's own:
   `replace` and a list made text are measured before they are made), no width over
   `MAX_WIDTH` for the padding and wrapping filters; a macro or include
   that calls itself (RecursionError) or a bomb that runs out of memory is refused too.
+* a page with a repository's templates gets at most `TEMPLATE_CPU_SECONDS` of CPU time
+  and `TEMPLATE_MEMORY` more address space (Linux): what no text bound sees ends too.
 
 An error in a repository's own template is the user's to fix (ISEK089, with the
 file and line); an error in a packaged one is a bug of isekctl.
@@ -30,6 +32,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 from collections.abc import (
     Callable,
     ItemsView,
@@ -40,6 +43,7 @@ from collections.abc import (
     Set,
     ValuesView,
 )
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
@@ -853,6 +857,10 @@ def render_chunks(
                 pending = []
     except SecurityError as exc:  # the whole text too long
         raise _refused(exc, template, override) from None
+    except MemoryError:  # between two pieces, under a repository template's budget
+        if override is None:
+            raise
+        raise _stop(template, None, _TOO_BIG, override) from None
     if pending or not started:
         yield _encodable("".join(pending), template, override) or "\n"
 
@@ -920,7 +928,14 @@ def _generated(
 
     _OUTPUT.set(0)
     try:
-        yield from environment(fmt, override).get_template(template).generate(**context)
+        with _budget(template, override):
+            yield from environment(fmt, override).get_template(template).generate(**context)
+    except TemplateTooSlow as exc:  # the line it was at, where the timer found it in a template
+        where = _repository_frame(exc, override)
+        if where is None:
+            raise
+        reason = _TOO_SLOW.format(seconds=TEMPLATE_CPU_SECONDS)
+        raise _stop(where[0], where[1], reason, override) from None
     except TemplateRefused as exc:
         raise _stop(exc.name, None, exc.reason, override) from None
     except SecurityError as exc:  # refused, wherever it happened (the whole output too long)
@@ -937,7 +952,7 @@ def _generated(
             "Die Vorlage ruft sich ohne Ende selbst auf (Makro oder include) oder schachtelt "
             "zu tief"
             if isinstance(exc, RecursionError)
-            else "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
+            else _TOO_BIG
         )
         raise _stop(stopped[0], stopped[1], reason, override) from None
     except Exception as exc:  # 1 / 0, a filter given what it cannot take: the template's fault
@@ -945,6 +960,65 @@ def _generated(
         if where is None:  # a bug of isekctl's own
             raise
         raise _stop(where[0], where[1], _message(exc), override) from None
+
+
+# What a repository's templates may take for one page beyond the bounds on text: CPU
+# time and address space (Linux; elsewhere the text bounds alone hold). A real page
+# takes a few seconds and a few hundred megabytes at 20,000 measures.
+TEMPLATE_CPU_SECONDS: Final = 60.0
+TEMPLATE_MEMORY: Final = 2 * 1024**3
+_TOO_BIG: Final = "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
+_TOO_SLOW: Final = "Die Vorlage rechnet zu lange (Rechenzeit über {seconds:g} s für eine Seite)"
+
+
+class TemplateTooSlow(IsekError):
+    """Raised by the CPU timer wherever the process is; a finding even outside a template."""
+
+
+@contextmanager
+def _budget(template: str, override: Path | None) -> Iterator[None]:
+    """Bound CPU time and new memory while a repository's templates take part in a page.
+
+    Text bounds cannot see everything a template can build (a million small objects, a
+    loop that only counts); the operating system can. A timer raises TemplateTooSlow
+    after TEMPLATE_CPU_SECONDS of CPU time; an address-space limit of what the process
+    has plus TEMPLATE_MEMORY turns a bomb into MemoryError. Both are put back after the
+    page, also when it stops early.
+    """
+    if override is None or sys.platform != "linux":
+        yield
+        return
+    import resource
+    import signal
+    import threading
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = used + TEMPLATE_MEMORY
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    narrowed = soft == resource.RLIM_INFINITY or limit < soft
+    timed = threading.current_thread() is threading.main_thread()
+    seconds = TEMPLATE_CPU_SECONDS
+    finding = _stop(template, None, _TOO_SLOW.format(seconds=seconds), override).finding
+
+    def expired(signum: int, frame: Any) -> None:  # noqa: ARG001
+        raise TemplateTooSlow(finding)
+
+    if timed:
+        previous = signal.signal(signal.SIGPROF, expired)
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+    if narrowed:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        if narrowed:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        if timed:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
 
 
 def _refused(exc: Exception, template: str, override: Path | None) -> IsekError:

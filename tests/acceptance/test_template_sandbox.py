@@ -9,6 +9,7 @@ nothing, print no secret and write no output file.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,43 @@ def test_a_templates_error_is_told_in_a_few_lines(example: Path, tmp_path: Path,
     assert result.exit_code == 1 and "ISEK089" in result.stderr  # type: ignore[attr-defined]
     assert "templates/zielsystem.md.j2:1" in result.stderr  # type: ignore[attr-defined]
     assert "xxx …" in result.stderr and len(result.stderr) < 2000  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="CPU timer and address-space limit: Linux")
+@pytest.mark.parametrize(
+    ("budget", "template", "said"),
+    [
+        # about 10**8 empty iterations: half a minute, and no text for a bound to measure
+        ("TEMPLATE_CPU_SECONDS", "{% for i in range(100000) %}{% for j in range(1000) %}"
+         "{% endfor %}{% endfor %}", "rechnet zu lange"),
+        # 400 different texts of 1 MB in a list: short of every bound on one text
+        ("TEMPLATE_MEMORY", "{% set ns = namespace(l=[]) %}{% for i in range(400) %}"
+         "{% set ns.l = ns.l + [('x' * 1000000) ~ i] %}{% endfor %}{{ ns.l | length }}",
+         "mehr Speicher"),
+    ],
+    ids=["cpu", "memory"],
+)  # fmt: skip
+def test_a_repository_templates_cpu_time_and_memory_are_budgeted(
+    example: Path,
+    tmp_path: Path,
+    run: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    budget: str,
+    template: str,
+    said: str,
+) -> None:
+    import resource
+    import signal
+
+    from isekctl.publishing import jinja
+
+    monkeypatch.setattr(jinja, budget, 0.5 if budget == "TEMPLATE_CPU_SECONDS" else 200 * 2**20)
+    before = (resource.getrlimit(resource.RLIMIT_AS), signal.getsignal(signal.SIGPROF))
+    write_tree(example, {"templates/zielsystem.md.j2": template + "\n"})
+    result = run("report", "--repo", example, "-k", "zielsystem", "-f", "md", "--out", tmp_path)
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    assert "templates/zielsystem.md.j2:1" in result.stderr  # type: ignore[attr-defined]
+    assert "ISEK089" in result.stderr and said in result.stderr  # type: ignore[attr-defined]
+    assert not (tmp_path / "zielsystem.md").exists()
+    after = (resource.getrlimit(resource.RLIMIT_AS), signal.getsignal(signal.SIGPROF))
+    assert after == before and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
