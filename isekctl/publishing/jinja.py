@@ -705,6 +705,19 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
 
         return bounded_text
 
+    if name == "sum":
+
+        @wraps(function)
+        def bounded_sum(
+            *args: Any, **kwargs: Any
+        ) -> Any:  # (environment, iterable, attribute, start)
+            start = args[3] if len(args) > 3 else kwargs.get("start", 0)
+            if not isinstance(start, int | float | Decimal):  # lists add up in quadratic time
+                raise SecurityError("`sum` ist in Vorlagen nur für Zahlen erlaubt")
+            return function(*args, **kwargs)
+
+        return bounded_sum
+
     if name not in WIDTH_FILTERS and name not in ("format", "join"):
 
         @wraps(function)
@@ -775,6 +788,16 @@ def _number(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError, OverflowError):
         return 0.0
+
+
+def template_source(name: str, override: Path | None) -> str:
+    """A file of the template folders as text (the stylesheet, Leichte Sprache); one that
+    is refused is the repository's to fix (ISEK089)."""
+    env = environment("html", override)
+    try:
+        return str(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+    except TemplateRefused as exc:
+        raise _stop(exc.name, None, exc.reason, override) from None
 
 
 def environment(fmt: Format, override: Path | None = None) -> JinjaEnvironment:
@@ -928,14 +951,12 @@ def _generated(
 
     _OUTPUT.set(0)
     try:
-        with _budget(template, override):
+        with _budget(override):
             yield from environment(fmt, override).get_template(template).generate(**context)
-    except TemplateTooSlow as exc:  # the line it was at, where the timer found it in a template
-        where = _repository_frame(exc, override)
-        if where is None:
-            raise
+    except TemplateTooSlow as exc:  # in a template's code, or while Jinja compiled one
+        slow = _template_line(exc, override) or (template, 0)
         reason = _TOO_SLOW.format(seconds=TEMPLATE_CPU_SECONDS)
-        raise _stop(where[0], where[1], reason, override) from None
+        raise _stop(slow[0], slow[1], reason, override) from None
     except TemplateRefused as exc:
         raise _stop(exc.name, None, exc.reason, override) from None
     except SecurityError as exc:  # refused, wherever it happened (the whole output too long)
@@ -971,12 +992,36 @@ _TOO_BIG: Final = "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf
 _TOO_SLOW: Final = "Die Vorlage rechnet zu lange (Rechenzeit über {seconds:g} s für eine Seite)"
 
 
-class TemplateTooSlow(IsekError):
-    """Raised by the CPU timer wherever the process is; a finding even outside a template."""
+class TemplateTooSlow(BaseException):
+    """Raised by the CPU timer inside the rendering of a page.
+
+    No Exception: Jinja works out constant expressions while it compiles a template and
+    takes any Exception there for "not constant", which would swallow the timer.
+    """
+
+
+def _template_line(exc: BaseException, override: Path | None) -> tuple[str, int] | None:
+    """(file, template line) of the innermost repository template frame of `exc`.
+
+    Jinja rewrites tracebacks to template lines only for Exceptions; for the timer the
+    compiled code's line is looked up in the template's own table.
+    """
+    if override is None:
+        return None
+    folder = str(override.absolute())
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        compiled = frame.f_globals.get("__jinja_template__")
+        if frame.f_code.co_filename.startswith(folder) and compiled is not None:
+            found = (frame.f_code.co_filename, compiled.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return found
 
 
 @contextmanager
-def _budget(template: str, override: Path | None) -> Iterator[None]:
+def _budget(override: Path | None) -> Iterator[None]:
     """Bound CPU time and new memory while a repository's templates take part in a page.
 
     Text bounds cannot see everything a template can build (a million small objects, a
@@ -1001,10 +1046,14 @@ def _budget(template: str, override: Path | None) -> Iterator[None]:
     narrowed = soft == resource.RLIM_INFINITY or limit < soft
     timed = threading.current_thread() is threading.main_thread()
     seconds = TEMPLATE_CPU_SECONDS
-    finding = _stop(template, None, _TOO_SLOW.format(seconds=seconds), override).finding
 
     def expired(signum: int, frame: Any) -> None:  # noqa: ARG001
-        raise TemplateTooSlow(finding)
+        probe = frame
+        while probe is not None:  # only while the page renders, not in its writer
+            if probe.f_code is _generated.__code__:
+                raise TemplateTooSlow
+            probe = probe.f_back
+        signal.setitimer(signal.ITIMER_PROF, 0.05)  # again, once the rendering goes on
 
     if timed:
         previous = signal.signal(signal.SIGPROF, expired)

@@ -34,7 +34,7 @@ from typing import Any, Final
 from ..model import Revision
 from ..project import Project
 from . import german
-from .jinja import environment, render, render_chunks
+from .jinja import environment, render, render_chunks, template_source
 from .reports import (
     BUILDERS,
     INTERNAL_KINDS,
@@ -349,8 +349,7 @@ def render_page(template: str, context: Plain, request: SiteRequest) -> str:
 
 def leichte_sprache(municipality: str, templates: Path | None) -> str:
     """The start page's text in Leichte Sprache: the repository's, else the packaged one."""
-    env = environment("html", templates)
-    source = env.loader.get_source(env, LEICHTE_SPRACHE)[0]  # type: ignore[union-attr]
+    source = template_source(LEICHTE_SPRACHE, templates)
     lines = source.replace("{kommune}", municipality).splitlines()
     # one sentence a line, as Leichte Sprache is written: every line break is kept
     kept = [
@@ -366,8 +365,7 @@ def leichte_sprache(municipality: str, templates: Path | None) -> str:
 
 
 def stylesheet(templates: Path | None) -> str:
-    env = environment("html", templates)
-    return str(env.loader.get_source(env, "_style.css")[0])  # type: ignore[union-attr]
+    return template_source("_style.css", templates)
 
 
 def site_contexts(

@@ -78,6 +78,7 @@ ESCAPES = {
     "int-product": "{% set ns = namespace(n=10 ** 64) %}{% for i in range(24) %}"
     "{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n > 0 }}",
     "lone-surrogate": "eine Zeile\n{{ '\\ud800' }}",
+    "sum-of-lists": "{% set l = [[1]] * 1000000 %}{{ (l | sum(start=[])) | length }}",
     # Python's own errors in a template's expressions ended as "Interner Fehler" (exit 3)
     "divide-by-zero": "{{ 1 / 0 }}",
     "int-overflow": "{{ (1e308 * 10) | int }}",
@@ -277,12 +278,16 @@ def test_a_templates_error_is_told_in_a_few_lines(example: Path, tmp_path: Path,
         # about 10**8 empty iterations: half a minute, and no text for a bound to measure
         ("TEMPLATE_CPU_SECONDS", "{% for i in range(100000) %}{% for j in range(1000) %}"
          "{% endfor %}{% endfor %}", "rechnet zu lange"),
+        # worked out while Jinja compiles the template, where it takes any Exception for
+        # "not constant": the timer is no Exception (half a minute without it)
+        ("TEMPLATE_CPU_SECONDS", '{{ "<>"' + '|replace("<>", "<><>")' * 20 + "|striptags }}",
+         "rechnet zu lange"),
         # 400 different texts of 1 MB in a list: short of every bound on one text
         ("TEMPLATE_MEMORY", "{% set ns = namespace(l=[]) %}{% for i in range(400) %}"
          "{% set ns.l = ns.l + [('x' * 1000000) ~ i] %}{% endfor %}{{ ns.l | length }}",
          "mehr Speicher"),
     ],
-    ids=["cpu", "memory"],
+    ids=["cpu", "cpu-compiling", "memory"],
 )  # fmt: skip
 def test_a_repository_templates_cpu_time_and_memory_are_budgeted(
     example: Path,
@@ -303,8 +308,21 @@ def test_a_repository_templates_cpu_time_and_memory_are_budgeted(
     write_tree(example, {"templates/zielsystem.md.j2": template + "\n"})
     result = run("report", "--repo", example, "-k", "zielsystem", "-f", "md", "--out", tmp_path)
     assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
-    assert "templates/zielsystem.md.j2:1" in result.stderr  # type: ignore[attr-defined]
+    assert "templates/zielsystem.md.j2" in result.stderr  # type: ignore[attr-defined]
     assert "ISEK089" in result.stderr and said in result.stderr  # type: ignore[attr-defined]
     assert not (tmp_path / "zielsystem.md").exists()
     after = (resource.getrlimit(resource.RLIMIT_AS), signal.getsignal(signal.SIGPROF))
     assert after == before and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("name", ["_style.css", "leichte-sprache.md"])
+def test_a_broken_stylesheet_or_text_in_templates_is_a_finding(
+    example: Path, tmp_path: Path, run: Run, name: str
+) -> None:
+    """Read beside the pages, not rendered: a file that is no UTF-8 ended as exit 3."""
+    (example / "templates").mkdir(exist_ok=True)
+    (example / "templates" / name).write_bytes(b"body{}\xff\xfe\n")
+    result = run("report", "--repo", example, "-k", "all", "-f", "html", "--out", tmp_path / "site")
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    assert f"templates/{name}: Fehler ISEK089" in result.stderr  # type: ignore[attr-defined]
+    assert not (tmp_path / "site").exists()
