@@ -811,6 +811,8 @@ def _environment(fmt: Format, override: str | None) -> JinjaEnvironment:
 
     folders = [ConfinedLoader(Path(override), trusted=False)] if override else []
     folders.append(ConfinedLoader(templates_dir(), trusted=True))
+    if override and sys.platform == "linux":  # what the templates' budget starts from
+        _MEMORY_BASE[(fmt, override)] = _address_space()
     env: JinjaEnvironment = _sandbox_class()(
         loader=_loader(tuple(folders)),
         undefined=StrictUndefined,
@@ -951,7 +953,7 @@ def _generated(
 
     _OUTPUT.set(0)
     try:
-        with _budget(override):
+        with _budget(fmt, override):
             yield from environment(fmt, override).get_template(template).generate(**context)
     except TemplateTooSlow as exc:  # in a template's code, or while Jinja compiled one
         slow = _template_line(exc, override) or (template, 0)
@@ -988,6 +990,7 @@ def _generated(
 # takes a few seconds and a few hundred megabytes at 20,000 measures.
 TEMPLATE_CPU_SECONDS: Final = 60.0
 TEMPLATE_MEMORY: Final = 2 * 1024**3
+TEMPLATE_WATCHDOG_SECONDS: Final = 180.0  # wall time: work stuck in C, where no timer reaches
 _TOO_BIG: Final = "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
 _TOO_SLOW: Final = "Die Vorlage rechnet zu lange (Rechenzeit über {seconds:g} s für eine Seite)"
 
@@ -1020,27 +1023,41 @@ def _template_line(exc: BaseException, override: Path | None) -> tuple[str, int]
     return found
 
 
+# The process's address space when the environment of a repository's templates was made:
+# what its pages keep (a module a template imports stays with the compiled template) is
+# budgeted together, not page by page.
+_MEMORY_BASE: dict[tuple[str, str], int] = {}
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
 @contextmanager
-def _budget(override: Path | None) -> Iterator[None]:
+def _budget(fmt: Format, override: Path | None) -> Iterator[None]:
     """Bound CPU time and new memory while a repository's templates take part in a page.
 
     Text bounds cannot see everything a template can build (a million small objects, a
     loop that only counts); the operating system can. A timer raises TemplateTooSlow
     after TEMPLATE_CPU_SECONDS of CPU time; an address-space limit of what the process
-    has plus TEMPLATE_MEMORY turns a bomb into MemoryError. Both are put back after the
-    page, also when it stops early.
+    had when the templates' environment was made plus TEMPLATE_MEMORY turns a bomb into
+    MemoryError. Both are put back after the page, also when it stops early. Work that
+    stays in C (one comparison of two huge shared structures) never returns to the
+    timer's handler: after TEMPLATE_WATCHDOG_SECONDS a watchdog thread ends the process
+    (exit 1, Python's stack on stderr) rather than let it hang.
     """
     if override is None or sys.platform != "linux":
         yield
         return
+    import faulthandler
     import resource
     import signal
     import threading
 
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    limit = used + TEMPLATE_MEMORY
+    base = _MEMORY_BASE.get((fmt, str(override.absolute())), 0) or _address_space()
+    limit = base + TEMPLATE_MEMORY
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     narrowed = soft == resource.RLIM_INFINITY or limit < soft
@@ -1058,6 +1075,10 @@ def _budget(override: Path | None) -> Iterator[None]:
     if timed:
         previous = signal.signal(signal.SIGPROF, expired)
         signal.setitimer(signal.ITIMER_PROF, seconds)
+        if sys.__stderr__ is not None:  # the process's own stderr: a captured one has no file
+            faulthandler.dump_traceback_later(
+                TEMPLATE_WATCHDOG_SECONDS, exit=True, file=sys.__stderr__
+            )
     if narrowed:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
@@ -1066,6 +1087,7 @@ def _budget(override: Path | None) -> Iterator[None]:
         if narrowed:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         if timed:
+            faulthandler.cancel_dump_traceback_later()
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.signal(signal.SIGPROF, previous)
 

@@ -326,3 +326,27 @@ def test_a_broken_stylesheet_or_text_in_templates_is_a_finding(
     assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
     assert f"templates/{name}: Fehler ISEK089" in result.stderr  # type: ignore[attr-defined]
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="watchdog with the budget: Linux")
+def test_work_stuck_in_c_ends_the_process_instead_of_hanging(example: Path, tmp_path: Path) -> None:
+    """One comparison of two shared structures unfolds into 2**64 steps inside C, where
+    the CPU timer's handler never runs: the watchdog ends the process."""
+    import subprocess
+
+    template = (
+        "{% set ns = namespace(a=[0], b=[0]) %}{% for i in range(64) %}"
+        "{% set ns.a = [ns.a, ns.a] %}{% set ns.b = [ns.b, ns.b] %}{% endfor %}{{ ns.a == ns.b }}"
+    )
+    write_tree(example, {"templates/zielsystem.md.j2": template + "\n"})
+    program = (
+        "import sys; from isekctl.publishing import jinja; jinja.TEMPLATE_CPU_SECONDS = 1.0; "
+        "jinja.TEMPLATE_WATCHDOG_SECONDS = 3.0; from isekctl.cli import main; sys.argv[0] = "
+        "'isekctl'; main()"
+    )
+    command = [sys.executable, "-c", program, "report", "--repo", str(example), "-k",
+               "zielsystem", "-f", "md", "--out", str(tmp_path / "out")]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    assert "Timeout" in done.stderr
+    assert not (tmp_path / "out").exists()
