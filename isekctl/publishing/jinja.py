@@ -990,7 +990,7 @@ def _generated(
 # takes a few seconds and a few hundred megabytes at 20,000 measures.
 TEMPLATE_CPU_SECONDS: Final = 60.0
 TEMPLATE_MEMORY: Final = 2 * 1024**3
-TEMPLATE_WATCHDOG_SECONDS: Final = 180.0  # wall time: work stuck in C, where no timer reaches
+TEMPLATE_HARD_CPU_SECONDS: Final = 180.0  # work stuck in C, where the timer's handler never runs
 _TOO_BIG: Final = "Die Vorlage braucht mehr Speicher, als ein Bericht haben darf"
 _TOO_SLOW: Final = "Die Vorlage rechnet zu lange (Rechenzeit über {seconds:g} s für eine Seite)"
 
@@ -1044,18 +1044,23 @@ def _budget(fmt: Format, override: Path | None) -> Iterator[None]:
     had when the templates' environment was made plus TEMPLATE_MEMORY turns a bomb into
     MemoryError. Both are put back after the page, also when it stops early. Work that
     stays in C (one comparison of two huge shared structures) never returns to the
-    timer's handler: after TEMPLATE_WATCHDOG_SECONDS a watchdog thread ends the process
-    (exit 1, Python's stack on stderr) rather than let it hang.
+    timer's handler: after TEMPLATE_HARD_CPU_SECONDS the kernel ends the process (RLIMIT_CPU,
+    SIGXCPU) rather than let it hang. Two system calls a page, no thread.
     """
     if override is None or sys.platform != "linux":
         yield
         return
-    import faulthandler
     import resource
     import signal
     import threading
 
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cpu_soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
+    spent = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_limit = int(spent.ru_utime + spent.ru_stime + TEMPLATE_HARD_CPU_SECONDS) + 1
+    if cpu_hard != resource.RLIM_INFINITY:
+        cpu_limit = min(cpu_limit, cpu_hard)
+    cpu_narrowed = cpu_soft == resource.RLIM_INFINITY or cpu_limit < cpu_soft
     base = _MEMORY_BASE.get((fmt, str(override.absolute())), 0) or _address_space()
     limit = base + TEMPLATE_MEMORY
     if hard != resource.RLIM_INFINITY:
@@ -1075,19 +1080,18 @@ def _budget(fmt: Format, override: Path | None) -> Iterator[None]:
     if timed:
         previous = signal.signal(signal.SIGPROF, expired)
         signal.setitimer(signal.ITIMER_PROF, seconds)
-        if sys.__stderr__ is not None:  # the process's own stderr: a captured one has no file
-            faulthandler.dump_traceback_later(
-                TEMPLATE_WATCHDOG_SECONDS, exit=True, file=sys.__stderr__
-            )
     if narrowed:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    if cpu_narrowed:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_limit, cpu_hard))
     try:
         yield
     finally:
+        if cpu_narrowed:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_soft, cpu_hard))
         if narrowed:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         if timed:
-            faulthandler.cancel_dump_traceback_later()
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.signal(signal.SIGPROF, previous)
 
