@@ -677,82 +677,87 @@ def _counted(value: Any) -> Any:
 
 
 def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` refusing gigantic widths (center, indent …) and texts over MAX_TEXT."""
+    """`function` with its arguments checked before it runs (widths, sizes of what it makes
+    text of) and its result after (no text over MAX_TEXT)."""
     from functools import wraps
 
-    from jinja2.exceptions import SecurityError
-
-    if name in TEXT_FILTERS:
-
-        @wraps(function)
-        def bounded_text(*args: Any, **kwargs: Any) -> Any:
-            for value in (*args, *kwargs.values()):
-                if isinstance(value, list | tuple | dict) and _size(value, MAX_TEXT) > MAX_TEXT:
-                    raise SecurityError(_TOO_LONG)
-            if name == "replace":  # (eval_ctx, s, old, new, count=None), some by keyword
-                given = dict(zip(("s", "old", "new", "count"), args[1:], strict=False)) | kwargs
-                _check_replace(_replaced(args[0], given.get("s"), given), given.get("old"),
-                               given.get("new"), given.get("count"))  # fmt: skip
-            if name == "tojson":  # (eval_ctx, value, indent=None)
-                indent = args[2] if len(args) > 2 else kwargs.get("indent")
-                if isinstance(indent, int) and indent > MAX_JSON_INDENT:
-                    raise SecurityError(f"`tojson` mit Einrückung {indent} ist in Vorlagen nicht "
-                                        f"erlaubt (höchstens {MAX_JSON_INDENT})")  # fmt: skip
-            result = function(*args, **kwargs)
-            if isinstance(result, str) and len(result) > MAX_TEXT:
-                raise SecurityError(_TOO_LONG)
-            return result
-
-        return bounded_text
-
-    if name == "sum":
-
-        @wraps(function)
-        def bounded_sum(
-            *args: Any, **kwargs: Any
-        ) -> Any:  # (environment, iterable, attribute, start)
-            start = args[3] if len(args) > 3 else kwargs.get("start", 0)
-            if not isinstance(start, int | float | Decimal):  # lists add up in quadratic time
-                raise SecurityError("`sum` ist in Vorlagen nur für Zahlen erlaubt")
-            return function(*args, **kwargs)
-
-        return bounded_sum
-
-    if name not in WIDTH_FILTERS and name not in ("format", "join"):
-
-        @wraps(function)
-        def bounded_result(*args: Any, **kwargs: Any) -> Any:  # `money`, `day` …: the result
-            result = function(*args, **kwargs)
-            if isinstance(result, str) and len(result) > MAX_TEXT:
-                raise SecurityError(_TOO_LONG)
-            return result
-
-        return bounded_result
+    check = _filter_check(name)
 
     @wraps(function)  # keeps Jinja's pass_context/pass_environment marker
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        values = [*args, *kwargs.values()]
-        if name in WIDTH_FILTERS:
-            for value in values:
-                if (
-                    isinstance(value, int)
-                    and not isinstance(value, bool)
-                    and abs(value) > MAX_WIDTH
-                ):
-                    raise SecurityError(f"`{name}` mit {value} ist in Vorlagen nicht erlaubt "
-                                        f"(höchstens {MAX_WIDTH:,})".replace(",", "."))  # fmt: skip
-                if name == "indent" and isinstance(value, str) and len(value) > MAX_WIDTH:
-                    raise SecurityError("`indent` mit so langem Text ist in Vorlagen nicht erlaubt")
-        if name == "format" and args:  # (value, *args, **kwargs): value % (kwargs or args)
-            _check_format(str(args[0]), kwargs or args[1:])
-        if name == "join" and len(args) > 1:  # (eval_ctx, value, d="", attribute=None)
-            args = (args[0], _joined_items(args[1], args[2:], kwargs), *args[2:])
+        if check is not None:
+            args = check(args, kwargs)
         result = function(*args, **kwargs)
         if isinstance(result, str) and len(result) > MAX_TEXT:
-            raise SecurityError(_TOO_LONG)
+            _refuse_long()
         return result
 
     return bounded
+
+
+def _filter_check(name: str) -> Callable[[tuple[Any, ...], dict[str, Any]], tuple[Any, ...]] | None:
+    """What a filter's arguments are checked for before it runs; None for most (`money` …)."""
+    from functools import partial
+
+    if name in TEXT_FILTERS:
+        return partial(_check_text_filter, name)
+    if name in WIDTH_FILTERS:
+        return partial(_check_widths, name)
+    return {"sum": _check_sum, "format": _check_format_filter, "join": _check_join}.get(name)
+
+
+def _check_text_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    from jinja2.exceptions import SecurityError
+
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, list | tuple | dict) and _size(value, MAX_TEXT) > MAX_TEXT:
+            _refuse_long()
+    if name == "replace":  # (eval_ctx, s, old, new, count=None), some by keyword
+        given = dict(zip(("s", "old", "new", "count"), args[1:], strict=False)) | kwargs
+        _check_replace(_replaced(args[0], given.get("s"), given), given.get("old"),
+                       given.get("new"), given.get("count"))  # fmt: skip
+    if name == "tojson":  # (eval_ctx, value, indent=None)
+        indent = args[2] if len(args) > 2 else kwargs.get("indent")
+        if isinstance(indent, int) and indent > MAX_JSON_INDENT:
+            raise SecurityError(f"`tojson` mit Einrückung {indent} ist in Vorlagen nicht "
+                                f"erlaubt (höchstens {MAX_JSON_INDENT})")  # fmt: skip
+    return args
+
+
+def _check_widths(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    from jinja2.exceptions import SecurityError
+
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WIDTH:
+            raise SecurityError(f"`{name}` mit {value} ist in Vorlagen nicht erlaubt "
+                                f"(höchstens {MAX_WIDTH:,})".replace(",", "."))  # fmt: skip
+        if name == "indent" and isinstance(value, str) and len(value) > MAX_WIDTH:
+            raise SecurityError("`indent` mit so langem Text ist in Vorlagen nicht erlaubt")
+    return args
+
+
+def _check_sum(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """(environment, iterable, attribute=None, start=0): lists add up in quadratic time."""
+    from jinja2.exceptions import SecurityError
+
+    start = args[3] if len(args) > 3 else kwargs.get("start", 0)
+    if not isinstance(start, int | float | Decimal):
+        raise SecurityError("`sum` ist in Vorlagen nur für Zahlen erlaubt")
+    return args
+
+
+def _check_format_filter(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """(value, *args, **kwargs): value % (kwargs or args)."""
+    if args:
+        _check_format(str(args[0]), kwargs or args[1:])
+    return args
+
+
+def _check_join(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """(eval_ctx, value, d="", attribute=None): the items measured, a generator read."""
+    if len(args) > 1:
+        return (args[0], _joined_items(args[1], args[2:], kwargs), *args[2:])
+    return args
 
 
 def _replaced(eval_ctx: Any, text: Any, given: dict[str, Any]) -> str:
@@ -1034,6 +1039,20 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _narrow(kind: int, wanted: int) -> int | None:
+    """Lower the soft limit `kind` to `wanted`, never above the hard one and never raising
+    it; the soft limit to put back, or None when it was already as low."""
+    import resource
+
+    soft, hard = resource.getrlimit(kind)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and wanted >= soft:
+        return None
+    resource.setrlimit(kind, (wanted, hard))
+    return soft
+
+
 @contextmanager
 def _budget(fmt: Format, override: Path | None) -> Iterator[None]:
     """Bound CPU time and new memory while a repository's templates take part in a page.
@@ -1042,7 +1061,7 @@ def _budget(fmt: Format, override: Path | None) -> Iterator[None]:
     loop that only counts); the operating system can. A timer raises TemplateTooSlow
     after TEMPLATE_CPU_SECONDS of CPU time; an address-space limit of what the process
     had when the templates' environment was made plus TEMPLATE_MEMORY turns a bomb into
-    MemoryError. Both are put back after the page, also when it stops early. Work that
+    MemoryError. All is put back after the page, also when it stops early. Work that
     stays in C (one comparison of two huge shared structures) never returns to the
     timer's handler: after TEMPLATE_HARD_CPU_SECONDS the kernel ends the process (RLIMIT_CPU,
     SIGXCPU) rather than let it hang. Two system calls a page, no thread.
@@ -1054,20 +1073,9 @@ def _budget(fmt: Format, override: Path | None) -> Iterator[None]:
     import signal
     import threading
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cpu_soft, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
-    spent = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_limit = int(spent.ru_utime + spent.ru_stime + TEMPLATE_HARD_CPU_SECONDS) + 1
-    if cpu_hard != resource.RLIM_INFINITY:
-        cpu_limit = min(cpu_limit, cpu_hard)
-    cpu_narrowed = cpu_soft == resource.RLIM_INFINITY or cpu_limit < cpu_soft
     base = _MEMORY_BASE.get((fmt, str(override.absolute())), 0) or _address_space()
-    limit = base + TEMPLATE_MEMORY
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    narrowed = soft == resource.RLIM_INFINITY or limit < soft
+    spent = resource.getrusage(resource.RUSAGE_SELF)
     timed = threading.current_thread() is threading.main_thread()
-    seconds = TEMPLATE_CPU_SECONDS
 
     def expired(signum: int, frame: Any) -> None:  # noqa: ARG001
         probe = frame
@@ -1079,18 +1087,18 @@ def _budget(fmt: Format, override: Path | None) -> Iterator[None]:
 
     if timed:
         previous = signal.signal(signal.SIGPROF, expired)
-        signal.setitimer(signal.ITIMER_PROF, seconds)
-    if narrowed:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    if cpu_narrowed:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_limit, cpu_hard))
+        signal.setitimer(signal.ITIMER_PROF, TEMPLATE_CPU_SECONDS)
+    memory = _narrow(resource.RLIMIT_AS, base + TEMPLATE_MEMORY)
+    cpu = _narrow(
+        resource.RLIMIT_CPU,
+        int(spent.ru_utime + spent.ru_stime + TEMPLATE_HARD_CPU_SECONDS) + 1,
+    )
     try:
         yield
     finally:
-        if cpu_narrowed:
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu_soft, cpu_hard))
-        if narrowed:
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        for kind, soft in ((resource.RLIMIT_CPU, cpu), (resource.RLIMIT_AS, memory)):
+            if soft is not None:
+                resource.setrlimit(kind, (soft, resource.getrlimit(kind)[1]))
         if timed:
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.signal(signal.SIGPROF, previous)
