@@ -279,7 +279,9 @@ class Cache:
                 if name not in self.segments:
                     with contextlib.suppress(OSError):
                         os.unlink(self.folder / name)
-            self._remove_orphans()
+        # after every write, not only a compaction: a new tool version starts a new index,
+        # and the segments of the old one would otherwise stay forever
+        self._remove_orphans()
 
     def _make_folder(self) -> None:
         self.folder.parent.mkdir(parents=True, exist_ok=True)

@@ -250,6 +250,21 @@ def test_segments_are_added_and_compacted(example: Path, tmp_path: Path) -> None
     assert len(rows) <= 2 * len(Directory(example).entries()) + 64
 
 
+def test_segments_of_an_earlier_tool_version_are_removed(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    load(Directory(example), cache_root=cache)
+    folder = folder_of(cache, example)
+    (old,) = folder.glob("files-*.json")
+    an_hour_ago = time.time() - cache_module._ORPHAN_AGE - 60
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "an upgraded isekctl")
+    load(Directory(example), cache_root=cache)
+    (new,) = folder.glob("files-*.json")
+    assert new != old  # the upgrade wrote its own segment, and the old one is gone
+
+
 # --- plain rows: models back exactly as validation made them ------------------------------
 
 
