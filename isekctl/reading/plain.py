@@ -36,6 +36,7 @@ from ..project import FileResult, PathKey, Position, Positions
 Row = list[Any]
 Convert = Callable[[Any], Any]
 _set = object.__setattr__
+_new = object.__new__
 _SCALARS: Final = (str, int, bool, type(None))
 
 
@@ -80,7 +81,7 @@ def _plans(annotation: Any) -> tuple[Convert, Convert] | None:
     if annotation is date:
         return date.isoformat, date.fromisoformat
     if annotation is PartialDate:
-        return str, PartialDate.parse
+        return str, _partial_date
     if isinstance(annotation, type) and issubclass(annotation, Model):
         model_codec = codec(annotation)
         return model_codec.encode, model_codec.decode
@@ -92,7 +93,7 @@ def _plans(annotation: Any) -> tuple[Convert, Convert] | None:
         if plans is None:
             return None
         encode, decode = plans
-        return (lambda v: [encode(x) for x in v]), (lambda v: [decode(x) for x in v])
+        return (lambda v: [encode(x) for x in v]), (lambda v: list(map(decode, v)))
     if origin is dict:
         key, item = get_args(annotation)
         if not _plain(key):
@@ -106,6 +107,23 @@ def _plans(annotation: Any) -> tuple[Convert, Convert] | None:
             (lambda v: {k: decode(x) for k, x in v.items()}),
         )
     raise TypeError(f"plain: no conversion for {annotation!r}")
+
+
+_PARTIAL_DATES: dict[str, tuple[date, date, Any]] = {}
+_PARTIAL_DATES_KEPT: Final = 4096
+
+
+def _partial_date(text: str) -> PartialDate:
+    """`PartialDate.parse`, remembering what the first few thousand texts mean: a few
+    hundred distinct dates recur in thousands of files. Each value is a new object, as
+    validation makes it."""
+    parts = _PARTIAL_DATES.get(text)
+    if parts is None:
+        parsed = PartialDate.parse(text)
+        parts = (parsed.first, parsed.last, parsed.precision)
+        if len(_PARTIAL_DATES) < _PARTIAL_DATES_KEPT:
+            _PARTIAL_DATES[text] = parts
+    return PartialDate(parts[0], parts[1], text, parts[2])
 
 
 def _union(members: tuple[Any, ...]) -> tuple[Convert, Convert] | None:
@@ -139,6 +157,16 @@ def _union(members: tuple[Any, ...]) -> tuple[Convert, Convert] | None:
     )
 
 
+def _optional(annotation: Any) -> Any:
+    """`X | None` as X: a field's None is left as it is before any conversion is asked."""
+    bare = _bare(annotation)
+    if get_origin(bare) in (Union, types.UnionType):
+        members = [m for m in get_args(bare) if m is not type(None)]
+        if len(members) == 1:
+            return members[0]
+    return annotation
+
+
 class Codec:
     """Rows of one model class: field values in declaration order, then the set-fields mask."""
 
@@ -148,14 +176,16 @@ class Codec:
         self.width = len(self.names)
         # (position, to plain, from plain) of the fields that need converting
         self.converted: list[tuple[int, str, Convert, Convert]] = []
+        self._decoders: tuple[tuple[str, Convert], ...] = ()  # (name, from plain) of those
         self._fields_set: dict[int, set[str]] = {}
 
     def _setup(self) -> None:
         hints = typing.get_type_hints(self.cls, include_extras=True)
         for i, name in enumerate(self.names):
-            plans = _plans(hints[name])
+            plans = _plans(_optional(hints[name]))
             if plans is not None:
                 self.converted.append((i, name, *plans))
+        self._decoders = tuple((name, decode) for _, name, _, decode in self.converted)
 
     def encode(self, model: Any) -> Row:
         values = model.__dict__
@@ -172,7 +202,7 @@ class Codec:
         if len(row) != self.width + 1:
             raise ValueError(f"a row of {self.cls.__name__} has {len(row)} values")
         values = dict(zip(self.names, row, strict=False))
-        for _, name, _, decode in self.converted:
+        for name, decode in self._decoders:
             value = values[name]
             if value is not None:
                 values[name] = decode(value)
@@ -182,7 +212,7 @@ class Codec:
             given = self._fields_set[mask] = {
                 name for i, name in enumerate(self.names) if mask >> i & 1
             }
-        model = self.cls.__new__(self.cls)
+        model = _new(self.cls)
         _set(model, "__dict__", values)
         # one set for all models with the same fields given (a set per model is a fifth of
         # their memory): the models are frozen, and pydantic copies the set for model_copy
