@@ -13,6 +13,7 @@ The same judgement marks measures in `isekctl tree` and `isekctl show` (`marks`)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -64,10 +65,12 @@ def _one_warning(verdict: Judgement) -> Judgement:
 
 
 def is_waiting(config: Config, status: str) -> bool:
-    return any(
-        fold(word).replace(" ", "") in WAITING_WORDS
-        for word in (status, config.status_name(status))
-    )
+    return _waiting(status, config.status_name(status))
+
+
+@functools.lru_cache(maxsize=256)  # a handful of statuses, asked once per measure
+def _waiting(status: str, name: str) -> bool:
+    return any(fold(word).replace(" ", "") in WAITING_WORDS for word in (status, name))
 
 
 def _last_report(measure: Measure) -> str:
@@ -84,10 +87,10 @@ def judge(measure: Measure, config: Config, today: date, *, switches: bool = Tru
     for the reader, whatever the office's warnings say.
     """
     done = measure.status in config.done()
-    status = config.status_name(measure.status)
     late = stale = ""
     where: tuple[str | int, ...] = ()
     if not done and measure.end is not None and measure.end.last < today:
+        status = config.status_name(measure.status)
         late = f"geplantes Ende {measure.end.german()}, Status „{status}“; {_last_report(measure)}."
     months = config.stale_after_months
     started = measure.start is None or measure.start.first <= today
@@ -101,6 +104,7 @@ def judge(measure: Measure, config: Config, today: date, *, switches: bool = Tru
                 )
                 where = ("reports", len(measure.reports) - 1, "date")
         elif measure.start is None:
+            status = config.status_name(measure.status)
             stale = f"Die Maßnahme ist „{status}“, hat aber noch keinen Statusbericht."
             where = ("status",)
         elif months_between(measure.start.first, today) >= months:
