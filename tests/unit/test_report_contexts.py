@@ -106,3 +106,26 @@ def test_every_page_of_the_site_gets_plain_data(project, basis: str) -> None:  #
     assert {"index.html", "massnahmenliste.html", "ziele/KLIMA.html"} <= set(pages)
     for name, (_, context) in pages.items():
         assert list(plain_problems(context, name)) == []
+
+
+@pytest.mark.parametrize("repo", [ROOT, ROOT / "tests" / "repos" / "vier-ebenen"])
+@pytest.mark.parametrize("day", [date(2024, 6, 30), date(2031, 1, 1)])
+def test_the_haushaltsbericht_is_the_same_whether_full_views_were_made_or_not(
+    repo: Path, day: date
+) -> None:
+    """Alone it makes only the budget's part of each measure; on the site, after the other
+    reports, it takes the full views: the same report either way."""
+    from isekctl.publishing.reports import Builder, Request, haushaltsbericht
+
+    outcome = load(open_directory(repo), use_cache=False)
+    assert outcome.project is not None
+    version = DataVersion("1a2b3c4d5e", date(2024, 1, 1), False)
+    alone = Builder(outcome.project, day, Request("beschlossen", None, 0))
+    after = Builder(outcome.project, day, Request("beschlossen", None, 0))
+    assert after.measures  # the full views, as the site's other reports make them first
+    assert alone._measures is None
+    context = haushaltsbericht(alone, version)
+    assert alone._measures is None  # and the report alone did not make them all
+    assert context == haushaltsbericht(after, version)
+    if repo == ROOT and day.year == 2031:  # the example's running measures are late by then
+        assert context["late"] and all("reports" in m for m in context["late"])  # full views
