@@ -196,6 +196,8 @@ SHAPES = {
     "large-files": "standard measures, plus n/100 goal files of 500 goals each (≈330 KB a file)",
     "small-goals": "standard measures, plus n goal files of one goal each (with an indicator)",
     "deep-goals": "standard measures, plus n goals in files of 100, linked in chains 500 deep",
+    "budgets": "standard measures with a Haushalt's budgets: 1–3 kinds over 1–5 years, Ist, "
+    "some without amounts",
 }
 
 
@@ -234,6 +236,31 @@ def flow_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> 
         text = _quoted(rng, rng.randint(6, 18))
         lines.append(f'  - {{date: {report_day(month)}, status: {status}, text: "{text}"}}')
     return "\n".join(lines) + "\n"
+
+
+def budget_lines(rng: random.Random) -> list[str]:
+    """A measure's budget as a Haushalt has it: the example's budget years 2021–2022 and
+    the Finanzplanung to 2025, one to three kinds, each over one to five years, the Ist of
+    2021 for most; one measure in ten has no amounts yet."""
+    if rng.random() < 0.1:
+        return []
+    lines = ["budget:"]
+    for kind in sorted(rng.sample(["investition", "aufwand", "personal"], rng.randint(1, 3))):
+        first = rng.randint(2021, 2025)
+        for year in range(first, rng.randint(first, 2025) + 1):
+            amount = rng.randint(1, 2000) * 50
+            line = f"  - {{year: {year}, kind: {kind}, amount: {amount}"
+            if year == 2021 and rng.random() < 0.7:  # the Ist of the closed year, for most
+                line += f", actual: {max(0, amount + rng.randint(-40, 40) * 50)}"
+            lines.append(line + "}")
+    return lines
+
+
+def budget_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> str:
+    text = measure_text(rng, identifier, goals)
+    head, rest = text.split("budget:\n", 1)
+    rest = rest.split("resolutions:", 1)[1]
+    return head + "".join(f"{line}\n" for line in budget_lines(rng)) + "resolutions:" + rest
 
 
 def long_measure_text(rng: random.Random, identifier: str, goals: list[str]) -> str:
@@ -333,6 +360,8 @@ def make_shape(
             text = flow_measure_text(rng, identifier, goals)
         elif shape == "long-text":
             text = long_measure_text(rng, identifier, goals)
+        elif shape == "budgets":
+            text = budget_measure_text(rng, identifier, goals)
         else:
             state = rng.getstate()
             changed = change.random() < changed_share

@@ -122,6 +122,7 @@ def test_the_usual_files_take_the_fast_path(tmp_path: Path) -> None:
         texts.append(generate.measure_text(rng, f"M-{i}", goals))
         texts.append(generate.flow_measure_text(rng, f"M-{i}", goals))
         texts.append(generate.long_measure_text(rng, f"M-{i}", goals))
+        texts.append(generate.budget_measure_text(rng, f"M-{i}", goals))
     # goal files of 100 goals (60 KB); files with over 600 `[`/`{` take the event loop
     deep = generate.make_shape(tmp_path / "deep", "deep-goals", 200)
     texts += [p.read_text(encoding="utf-8") for p in (deep / "data" / "goals").glob("kette-*")]
