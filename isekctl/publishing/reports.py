@@ -35,7 +35,7 @@ import functools
 import gc
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -730,57 +730,95 @@ def _add(cell: Decimal | None, amount: Decimal) -> Decimal:
     return (cell or _ZERO) + amount
 
 
-def _plan_rows(lines: Iterable[Plain], plans: list[str], years: list[int]) -> list[Plain]:
-    """Per plan (Ergebnisplan, Finanzplan) the amounts per year and in total.
+class _Sums:
+    """Per plan (Ergebnisplan, Finanzplan) the amounts per year and in total, line by line.
 
-    A year without any budget line is None ("–"), never 0 €: 0 € is a written zero.
+    A year without any budget line is None ("–"), never 0 €: 0 € is a written zero. Each
+    cell adds its lines in their order.
     """
-    # one pass over the lines; each cell adds its lines in their order, as one pass per plan would
-    cells: dict[str, dict[int, Decimal | None]] = {plan: dict.fromkeys(years) for plan in plans}
-    totals: dict[str, Decimal | None] = dict.fromkeys(plans)
-    for line in lines:
-        own = cells.get(line["plan"])
-        if own is None:
+
+    __slots__ = ("cells", "totals")
+
+    def __init__(self, plans: list[str], years: list[int]) -> None:
+        self.cells: dict[str, dict[int, Decimal | None]] = {p: dict.fromkeys(years) for p in plans}
+        self.totals: dict[str, Decimal | None] = dict.fromkeys(plans)
+
+    def add(self, lines: Iterable[tuple[str, int, Decimal]]) -> None:
+        """Add (plan, year, amount) lines; a plan not asked for is left out."""
+        cells, totals = self.cells, self.totals
+        for plan, year, amount in lines:
+            own = cells.get(plan)
+            if own is None:
+                continue
+            if year in own:  # `_add`, written out: a page of 20,000 measures adds a million
+                own[year] = (own[year] or _ZERO) + amount
+            totals[plan] = (totals[plan] or _ZERO) + amount
+
+    def rows(self, *, budgeted_only: bool = False) -> list[Plain]:
+        return [
+            {"plan": plan, "contents": german.PLAN_CONTENTS[plan], "years": cells,
+             "total": self.totals[plan]}
+            for plan, cells in self.cells.items()
+            if not budgeted_only or self.totals[plan] is not None
+        ]  # fmt: skip
+
+
+def _triples(lines: Iterable[Plain]) -> list[tuple[str, int, Decimal]]:
+    return [(line["plan"], line["year"], line["amount"]) for line in lines]
+
+
+def _plan_rows(lines: Iterable[Plain], plans: list[str], years: list[int]) -> list[Plain]:
+    """Per plan the amounts per year and in total (see `_Sums`)."""
+    sums = _Sums(plans, years)
+    sums.add(_triples(lines))
+    return sums.rows()
+
+
+def _sums_by(
+    measures: list[Plain], keys: list[Callable[[Plain], Any]], plans: list[str], years: list[int]
+) -> list[dict[Any, _Sums]]:
+    """For each way of grouping the measures (`keys`), every group's sums: one pass over
+    every budget line, not one per table (a page of 20,000 measures has 70,000 lines)."""
+    found: list[dict[Any, _Sums]] = [{} for _ in keys]
+    for measure in measures:
+        if not measure["budget"]:
             continue
-        year, amount = line["year"], line["amount"]
-        if year in own:  # `_add`, written out: a page of 20,000 measures adds half a million
-            own[year] = (own[year] or _ZERO) + amount
-        totals[line["plan"]] = (totals[line["plan"]] or _ZERO) + amount
-    return [
-        {"plan": plan, "contents": german.PLAN_CONTENTS[plan], "years": cells[plan],
-         "total": totals[plan]}
-        for plan in plans
-    ]  # fmt: skip
+        lines = _triples(measure["budget"])
+        for groups, key_of in zip(found, keys, strict=True):
+            key = key_of(measure)
+            sums = groups.get(key)
+            if sums is None:
+                sums = groups[key] = _Sums(plans, years)
+            sums.add(lines)
+    return found
 
 
 def _kind_rows(lines: list[Plain], years: list[int]) -> list[Plain]:
     """One row per budget kind a measure has, with its amounts per year."""
-    rows = []
-    by_kind: dict[str, list[Plain]] = {}
+    rows: dict[str, Plain] = {}
     for line in lines:
-        by_kind.setdefault(line["kind"], []).append(line)
-    for kind, name in german.BUDGET_KINDS.items():
-        own = by_kind.get(kind)
-        if not own:
-            continue
-        cells: dict[int, Decimal | None] = dict.fromkeys(years)
-        for line in own:
-            cells[line["year"]] = _add(cells[line["year"]], line["amount"])
-        rows.append({"kind": kind, "kind_name": name, "plan": german.BUDGET_PLANS[kind],
-                     "years": cells, "total": sum((line["amount"] for line in own), Decimal(0))})  # fmt: skip
-    return rows
+        kind, year, amount = line["kind"], line["year"], line["amount"]
+        row = rows.get(kind)
+        if row is None:
+            row = rows[kind] = {"kind": kind, "kind_name": german.BUDGET_KINDS[kind],
+                                "plan": german.BUDGET_PLANS[kind], "years": dict.fromkeys(years),
+                                "total": Decimal(0)}  # fmt: skip
+        cells = row["years"]
+        cells[year] = (cells[year] or _ZERO) + amount
+        row["total"] += amount
+    return [rows[kind] for kind in german.BUDGET_KINDS if kind in rows]
 
 
 def _groups(
     measures: list[Plain],
-    key_of: Any,
-    name_of: Any,
-    order: Any,
-    plans: list[str],
-    years: list[int],
+    key_of: Callable[[Plain], str],
+    sums: dict[Any, _Sums],
+    name_of: Callable[[str], str],
+    order: Callable[[str], Any],
     serving_too: Counter[str] | None = None,
 ) -> list[Plain]:
-    """Measures grouped by `key_of`, each group with its plan rows: every measure once.
+    """Measures grouped by `key_of`, each group with its plan rows (`sums`, from
+    `_sums_by` with the same key): every measure once.
 
     `serving_too` counts, per key, the measures of other groups that serve it as well; a
     key served only that way gets a group without measures.
@@ -792,20 +830,19 @@ def _groups(
         members.setdefault(key, [])
     return [
         {"key": key, "name": name_of(key),
-         "plans": [row for row in _plan_rows((line for m in group for line in m["budget"]), plans, years)
-                   if row["total"] is not None],  # none: the group's measures are not budgeted
+         # none: the group's measures are not budgeted
+         "plans": sums[key].rows(budgeted_only=True) if key in sums else [],
          "measures": len(group), "unbudgeted": sum(1 for m in group if not m["budgeted"]),
          "also": serving_too[key] if serving_too else 0}
         for key, group in sorted(members.items(), key=lambda item: order(item[0]))
     ]  # fmt: skip
 
 
-def _subtotal(measures: list[Plain], plans: list[str], years: list[int]) -> list[Plain]:
+def _subtotal(measures: list[Plain], sums: _Sums | None) -> list[Plain]:
     """The plan rows of a group with at least two budgeted measures (else nothing to add)."""
-    if sum(1 for m in measures if m["budgeted"]) < 2:
+    if sums is None or sum(1 for m in measures if m["budgeted"]) < 2:
         return []
-    rows = _plan_rows((line for m in measures for line in m["budget"]), plans, years)
-    return [row for row in rows if row["total"] is not None]
+    return sums.rows(budgeted_only=True)
 
 
 def _budget_measure(measure: Plain, years: list[int]) -> Plain:
@@ -889,7 +926,15 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
             "kind_totals": kind_totals,
             "total": sum(kind_totals.values(), Decimal(0)),
         })  # fmt: skip
-    overall = _plan_rows(lines, plans, years)
+    # every group's sums at once: overall, per area, per department within an area, per
+    # main goal, per department
+    overall_sums, area_sums, section_sums, goal_sums, department_sums = _sums_by(
+        measures,
+        [lambda _: "", lambda m: m["area"], lambda m: (m["area"], m["department"]),
+         lambda m: m["primary_goal"]["id"], lambda m: m["department"]],
+        plans, years,
+    )  # fmt: skip
+    overall = overall_sums[""].rows() if overall_sums else []
     together = [
         {**builder.year(year),
          "plans": [row["years"][year] for row in overall],
@@ -919,18 +964,18 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
         departments = [
             {"key": key, "name": department_name(key),
              "measures": [_budget_measure(m, years) for m in by_department[key]],
-             "subtotal": _subtotal(by_department[key], plans, years),
+             "subtotal": _subtotal(by_department[key], section_sums.get((area, key))),
              "unbudgeted": sum(1 for m in by_department[key] if not m["budgeted"])}
             for key in sorted(by_department, key=builder.department_order)
         ]  # fmt: skip
         sections.append({
             "key": area, "name": builder.area_name(area), "departments": departments,
-            "subtotal": _subtotal(members, plans, years),
+            "subtotal": _subtotal(members, area_sums.get(area)),
             "measures": len(members), "unbudgeted": sum(1 for m in members if not m["budgeted"]),
         })  # fmt: skip
 
-    by_area_rows = _groups(measures, lambda m: m["area"], builder.area_name, builder.area_order,
-                           plans, years)  # fmt: skip
+    by_area_rows = _groups(measures, lambda m: m["area"], area_sums, builder.area_name,
+                           builder.area_order)  # fmt: skip
     chart_data = {
         group["key"]: {
             year: sum((r["years"][year] or Decimal(0) for r in group["plans"]), Decimal(0))
@@ -946,9 +991,8 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
         for m in measures
         for goal_id in {g["id"] for g in m["other_goals"]} - {m["primary_goal"]["id"]}
     )
-    by_goal = _groups(measures, lambda m: m["primary_goal"]["id"], goal_name,
-                      lambda g: (basis_order.get(g, len(basis_order)), g), plans, years,
-                      serving_too)  # fmt: skip
+    by_goal = _groups(measures, lambda m: m["primary_goal"]["id"], goal_sums, goal_name,
+                      lambda g: (basis_order.get(g, len(basis_order)), g), serving_too)  # fmt: skip
     context = common(builder, version, "haushaltsbericht")
     # the lists of measures get their full views, as in the other reports
     unbudgeted = [builder.view_at(i) for i, m in enumerate(measures) if not m["budgeted"]]
@@ -969,8 +1013,8 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
         sections=sections,
         by_area=by_area_rows,
         by_goal=by_goal,
-        by_department=_groups(measures, lambda m: m["department"], department_name,
-                              builder.department_order, plans, years),
+        by_department=_groups(measures, lambda m: m["department"], department_sums,
+                              department_name, builder.department_order),
         actuals=_actuals(measures, plans),
         unbudgeted=unbudgeted,
         not_budgeted=german.NOT_BUDGETED,

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from isekctl.publishing import german
-from isekctl.publishing.reports import _add, _kind_rows, _plan_rows, collector_paused
+from isekctl.publishing.reports import _add, _kind_rows, _plan_rows, _sums_by, collector_paused
 
 KINDS = list(german.BUDGET_KINDS)
 
@@ -54,6 +54,29 @@ def test_plan_rows_equal_one_pass_per_plan(lines: list[Any], years: list[int], b
     assert [[str(v) for v in r["years"].values()] for r in fast] == [
         [str(v) for v in r["years"].values()] for r in slow
     ]
+
+
+MEASURES = st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xy"), LINES), max_size=12)
+
+
+@given(MEASURES)
+def test_sums_of_every_grouping_in_one_pass_equal_a_pass_per_group(measures: list[Any]) -> None:
+    views = [{"area": a, "department": d, "budget": lines} for a, d, lines in measures]
+    years = sorted({line["year"] for view in views for line in view["budget"]})
+    plans = list(german.PLANS)
+    keys = [lambda m: m["area"], lambda m: (m["area"], m["department"])]
+    for key_of, found in zip(keys, _sums_by(views, keys, plans, years), strict=True):
+        groups: dict[Any, list[Any]] = {}
+        for view in views:
+            if view["budget"]:  # a group of measures without lines has no sums
+                groups.setdefault(key_of(view), []).extend(view["budget"])
+        assert set(found) == set(groups)
+        for key, lines in groups.items():
+            expected = _plan_rows_per_cell(lines, plans, years)
+            assert found[key].rows() == expected
+            assert [str(r["total"]) for r in found[key].rows()] == [
+                str(r["total"]) for r in expected
+            ]
 
 
 @given(LINES)
