@@ -516,6 +516,14 @@ def _sandbox_class() -> type:
             *args: Any,
             **kwargs: Any,
         ) -> Any:
+            if type(__obj) is Macro:
+                # What the sandbox's check and `Context.call` come to for a macro: safe, and
+                # called with the evaluation context first (it decides whether what the
+                # macro gives is markup), without their look at the callable: macros are
+                # most of the calls on a page (tests/unit/test_jinja.py holds them equal).
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+                return __obj(__context.eval_ctx, *args, **kwargs)
             if getattr(__obj, "__name__", None) == "replace" and len(args) >= 2:
                 _check_replace(getattr(__obj, "__self__", None), *args[:3])
             return super().call(__context, __obj, *args, **kwargs)

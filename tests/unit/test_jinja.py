@@ -88,3 +88,31 @@ def test_streamed_pages_are_cut_and_tidied_as_the_whole_text(pieces: list[str], 
         patch.setattr(jinja, "_generated", lambda *_: iter(pieces))
         assert list(jinja._lines(iter(pieces), 10**9)) == "".join(pieces).splitlines(True)
         assert "".join(jinja.render_chunks("x", "md", {})) == _tidied("".join(pieces))
+
+
+def test_macros_are_called_as_jinja_would_call_them() -> None:
+    """The sandbox calls macros directly, as `Context.call` does: with the evaluation
+    context first, which decides whether the macro escapes; a Jinja that passed macros
+    something else would have to be followed."""
+    from jinja2.runtime import Macro
+    from jinja2.utils import _PassArg
+
+    from isekctl.publishing.jinja import environment
+
+    assert _PassArg.from_obj(Macro.__call__) is _PassArg.eval_context
+    env = environment("html", None)
+    template = env.from_string(
+        "{% macro cell(x, unit='€') %}<td>{{ x }} {{ unit }}</td>"
+        "{% endmacro %}{% macro wrap() %}[{{ caller() }}]{% endmacro %}"
+        "{% for x in xs %}{{ cell(x, unit='T€') }}{% endfor %}"
+        "{% call wrap() %}{{ cell(xs | first) }}{% endcall %}"
+        "{% set ns = namespace(n=0) %}{% for x in xs %}{% set ns.n = ns.n + x %}{% endfor %}"
+        "{{ cell(ns.n) }}|{{ cell('<b>') }}|"
+        "{% autoescape false %}{{ cell('<b>') | e }}{% endautoescape %}"
+    )
+    assert isinstance(template.make_module({"xs": [1, 2]}).cell, Macro)
+    assert template.render(xs=[1, 2]) == (
+        "<td>1 T€</td><td>2 T€</td>[<td>1 €</td>]<td>3 €</td>|<td>&lt;b&gt; €</td>|"
+        # where nothing is escaped, a macro gives text, not markup: `e` escapes it whole
+        "&lt;td&gt;&amp;lt;b&amp;gt; €&lt;/td&gt;"
+    )
