@@ -116,3 +116,36 @@ def test_macros_are_called_as_jinja_would_call_them() -> None:
         # where nothing is escaped, a macro gives text, not markup: `e` escapes it whole
         "&lt;td&gt;&amp;lt;b&amp;gt; €&lt;/td&gt;"
     )
+
+
+_PRINTED = st.one_of(
+    st.text(max_size=30),
+    st.text(max_size=30).map(lambda text: __import__("markupsafe").Markup(text)),
+    st.integers(),
+    st.none(),
+    st.booleans(),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.dates(),
+    st.lists(st.text(max_size=8), max_size=3),
+)
+_PRINTING = (
+    "{{ v }}|{{ v ~ '&' }}|{% autoescape false %}{{ v }}{% endautoescape %}|"
+    "{% autoescape flag %}{{ v }}{% endautoescape %}|"  # decided while rendering (volatile)
+    "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(v) }}|{% set s %}[{{ v }}]{% endset %}{{ s }}"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PRINTED, st.booleans())
+def test_printed_values_are_escaped_as_jinja_escapes_them(value: object, flag: bool) -> None:
+    """The sandbox counts and escapes each `{{ … }}` in one call, without Markup around
+    the escaped text: the page must be what Jinja's own `escape(finalize(…))` makes."""
+    from jinja2 import Environment, StrictUndefined
+
+    from isekctl.publishing.jinja import environment
+
+    for fmt in ("html", "md"):
+        ours = environment(fmt, None).from_string(_PRINTING)  # type: ignore[arg-type]
+        theirs = Environment(autoescape=fmt == "html", undefined=StrictUndefined)
+        expected = theirs.from_string(_PRINTING).render(v=value, flag=flag)
+        assert ours.render(v=value, flag=flag) == expected
