@@ -144,8 +144,11 @@ def test_printed_values_are_escaped_as_jinja_escapes_them(value: object, flag: b
 
     from isekctl.publishing.jinja import environment
 
-    for fmt in ("html", "md"):
-        ours = environment(fmt, None).from_string(_PRINTING)  # type: ignore[arg-type]
+    for fmt, call in (("html", "printed_html"), ("md", "printed_text")):
+        env = environment(fmt, None)  # type: ignore[arg-type]
+        # the one call is what pages are made with (Jinja's hook for it is not public)
+        assert f"environment.{call}(" in env.compile(_PRINTING, raw=True)
+        ours = env.from_string(_PRINTING)
         theirs = Environment(autoescape=fmt == "html", undefined=StrictUndefined)
         expected = theirs.from_string(_PRINTING).render(v=value, flag=flag)
         assert ours.render(v=value, flag=flag) == expected
