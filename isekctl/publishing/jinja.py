@@ -444,6 +444,19 @@ def _loader(folders: tuple[ConfinedLoader, ...]) -> Any:
 # --- the sandbox -------------------------------------------------------------------------
 
 
+def text_escaper(module: Any) -> Callable[[str], str]:
+    """markupsafe's escaping of a str without the Markup around it (a tenth of `escape`'s
+    time): not public, so taken only where it escapes as `escape` does."""
+    from markupsafe import escape
+
+    def escaped(text: str) -> str:
+        return str(escape(text))
+
+    inner = getattr(module, "_escape_inner", None)
+    probe = "<&>\"' ü"
+    return inner if callable(inner) and inner(probe) == escaped(probe) else escaped
+
+
 @cache
 def _sandbox_class() -> type:
     import markupsafe
@@ -456,11 +469,7 @@ def _sandbox_class() -> type:
     from markupsafe import Markup, escape
 
     callables = (safe_range, dict, Namespace)
-    # markupsafe's escaping of a str without the Markup around it (a tenth of `escape`'s
-    # time); where a version lacks it, `escape` does the same
-    escape_text: Callable[[str], str] = getattr(
-        markupsafe, "_escape_inner", lambda text: str(escape(text))
-    )
+    escape_text = text_escaper(markupsafe)
 
     class BoundedCodeGenerator(CodeGenerator):
         """`a ~ b` checked for its length like every other text a template builds, and each
@@ -482,8 +491,17 @@ def _sandbox_class() -> type:
         # times on a page of 20,000 measures. One call does both, and gives the escaped
         # text as it is, not wrapped in Markup again: what a print yields is only ever
         # joined, and every join wraps its result itself (macros, blocks, `set`).
+        def _one_call(self, frame: Any, finalize: Any) -> bool:
+            """Whether a print is made by one call: not where escaping is decided while
+            rendering, and only with the finalize the one call stands for."""
+            return (
+                not frame.eval_ctx.volatile
+                and self.environment.finalize is _counted
+                and finalize.src == "environment.finalize("
+            )
+
         def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
-            if frame.eval_ctx.volatile or finalize.src != "environment.finalize(":
+            if not self._one_call(frame, finalize):
                 super()._output_child_pre(node, frame, finalize)
             elif frame.eval_ctx.autoescape:
                 self.write("environment.printed_html(")
@@ -491,7 +509,7 @@ def _sandbox_class() -> type:
                 self.write("environment.printed_text(")
 
         def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
-            if frame.eval_ctx.volatile or finalize.src != "environment.finalize(":
+            if not self._one_call(frame, finalize):
                 super()._output_child_post(node, frame, finalize)
             else:
                 self.write(")")

@@ -118,20 +118,31 @@ def test_macros_are_called_as_jinja_would_call_them() -> None:
     )
 
 
-_PRINTED = st.one_of(
+_TEXT = st.one_of(
     st.text(max_size=30),
-    st.text(max_size=30).map(lambda text: __import__("markupsafe").Markup(text)),
+    # lone surrogates and control characters, which st.text leaves out
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=8),
+    st.sampled_from(["<script>", "&amp;", "\"'", "\ud800<&", "\x00", "\U0010ffff"]),
+)
+_PRINTED = st.one_of(
+    _TEXT,
+    _TEXT.map(lambda text: __import__("markupsafe").Markup(text)),
     st.integers(),
+    st.floats(),
     st.none(),
     st.booleans(),
     st.decimals(allow_nan=False, allow_infinity=False, places=2),
     st.dates(),
-    st.lists(st.text(max_size=8), max_size=3),
+    st.lists(_TEXT, max_size=3),
+    st.tuples(_TEXT, st.integers()),
+    st.dictionaries(st.text(max_size=4), st.lists(_TEXT, max_size=2), max_size=2),
 )
 _PRINTING = (
-    "{{ v }}|{{ v ~ '&' }}|{% autoescape false %}{{ v }}{% endautoescape %}|"
+    "{{ v }}|{{ v ~ '&' }}|{{ '<b>' }}|{% autoescape false %}{{ v }}{% endautoescape %}|"
     "{% autoescape flag %}{{ v }}{% endautoescape %}|"  # decided while rendering (volatile)
-    "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(v) }}|{% set s %}[{{ v }}]{% endset %}{{ s }}"
+    "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(v) }}|{% set s %}[{{ v }}]{% endset %}{{ s }}|"
+    "{% filter upper %}{{ v }}{% endfilter %}|"
+    "{% macro w() %}({{ caller() }}){% endmacro %}{% call w() %}{{ v }}{% endcall %}"
 )
 
 
@@ -152,3 +163,39 @@ def test_printed_values_are_escaped_as_jinja_escapes_them(value: object, flag: b
         theirs = Environment(autoescape=fmt == "html", undefined=StrictUndefined)
         expected = theirs.from_string(_PRINTING).render(v=value, flag=flag)
         assert ours.render(v=value, flag=flag) == expected
+
+
+def test_markup_printed_where_no_page_sees_it_counts_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What macros make is printed as it is, but still counted: text built and thrown away
+    in `set` blocks, each under the bound, must not grow without limit."""
+    from jinja2.exceptions import SecurityError
+
+    from isekctl.publishing import jinja
+
+    monkeypatch.setattr(jinja, "MAX_TEXT", 1000)
+    template = jinja.environment("html", None).from_string(
+        "{% macro m() %}xxxxx{% endmacro %}"
+        "{% for j in range(n) %}{% set s %}{% for i in range(150) %}{{ m() }}"
+        "{% endfor %}{% endset %}{% endfor %}done"
+    )
+    jinja._OUTPUT.set(0)  # as each rendering of a page starts
+    assert template.render(n=2) == "done"  # 1,500 characters printed: under twice the bound
+    jinja._OUTPUT.set(0)
+    with pytest.raises(SecurityError):
+        template.render(n=5)
+
+
+def test_markupsafe_escaping_of_its_own_is_taken_only_where_it_escapes() -> None:
+    """`_escape_inner` is not markupsafe's public API: where a version lacks it, or it does
+    something else (here: nothing), texts are escaped by `escape`."""
+    from types import SimpleNamespace
+
+    import markupsafe
+
+    from isekctl.publishing.jinja import text_escaper
+
+    assert text_escaper(markupsafe) is markupsafe._escape_inner  # the one this suite runs on
+    for module in (SimpleNamespace(), SimpleNamespace(_escape_inner=lambda text: text)):
+        escape_text = text_escaper(module)
+        assert escape_text("<b>&'\"") == "&lt;b&gt;&amp;&#39;&#34;"
+        assert type(escape_text("x")) is str
