@@ -481,6 +481,15 @@ class Builder:
             view = self._views_at[index] = self.measure(self.measure_models[index])
         return view
 
+    def flagged(self, views: list[Plain]) -> dict[str, list[Plain]]:
+        """The full views of the late measures, and of those whose status report is stale
+        but that are not late (one flag a measure); `views` in the order of
+        `measure_models` (`measures` or `budget_views`)."""
+        return {
+            "late": [self.view_at(i) for i, m in enumerate(views) if m["late"]],
+            "stale": [self.view_at(i) for i, m in enumerate(views) if m["stale"] and not m["late"]],
+        }
+
     # --- goals ---
 
     def goal_view(self, goal: Goal) -> Plain:
@@ -678,8 +687,7 @@ def stadtentwicklungsbericht(builder: Builder, version: DataVersion) -> Plain:
         unserved=[v for v in views if not v["served"]],  # served through sub-goals is served
         served_indirect=[v for v in views if v["served"] and not v["measures"]],
         outside=outside,
-        late=[builder.view_at(i) for i, m in enumerate(measures) if m["late"]],
-        stale=[builder.view_at(i) for i, m in enumerate(measures) if m["stale"] and not m["late"]],
+        **builder.flagged(measures),
         rated=any(m["rating"] for m in measures),
         progress_legend=_progress_legend(),
         has_indicators=any(v["indicators"] for v in views),
@@ -1011,8 +1019,7 @@ def haushaltsbericht(builder: Builder, version: DataVersion) -> Plain:
             {"name": builder.area_name(k), "amounts": [v[y] for y in years]}
             for k, v in chart_data.items()
         ],
-        late=[builder.view_at(i) for i, m in enumerate(measures) if m["late"]],
-        stale=[builder.view_at(i) for i, m in enumerate(measures) if m["stale"] and not m["late"]],
+        **builder.flagged(measures),
         measure_count=len(measures),
         assumptions=any("budget" in m["assumed"] for m in measures),
     )  # fmt: skip
