@@ -19,7 +19,7 @@ __all__ = ["app", "check", "compare", "history", "main", "office", "publish"]
 def main() -> None:
     from ..reading import pipeline
 
-    pipeline.FREEZE_AFTER_LOAD = True  # this process runs one command and ends
+    pipeline.ONE_COMMAND = True  # this process runs one command and ends with _leave
     safe_streams()
     try:
         app()

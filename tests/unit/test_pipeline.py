@@ -231,3 +231,19 @@ def test_a_worker_that_dies_costs_only_time(
     assert survived.findings == serial.findings
     assert survived.project is not None and serial.project is not None
     assert len(survived.project.measures) == len(serial.project.measures)
+
+
+def test_a_one_command_process_keeps_what_it_loaded_and_a_library_caller_does_not(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line ends with os._exit, so the data it loaded need not be taken apart
+    when a command returns; a longer-lived caller must get its memory back."""
+    from isekctl.reading import pipeline
+
+    kept: list[object] = []
+    monkeypatch.setattr(pipeline, "_KEPT", kept)
+    outcome = load(Directory(example), cache_root=tmp_path)
+    assert kept == []
+    monkeypatch.setattr(pipeline, "ONE_COMMAND", True)
+    outcome = load(Directory(example), cache_root=tmp_path)
+    assert len(kept) == 1 and kept[0] is outcome
