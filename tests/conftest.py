@@ -25,7 +25,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(autouse=True)
 def _unfrozen() -> Iterator[None]:
-    """A large load freezes what exists (see pipeline._collector_paused); give it back."""
+    """A large load freezes what exists (see memory.collector_paused); give it back."""
     yield
     gc.unfreeze()
 

@@ -17,9 +17,9 @@ __all__ = ["app", "check", "compare", "history", "main", "office", "publish"]
 
 
 def main() -> None:
-    from ..reading import pipeline
+    from .. import memory
 
-    pipeline.ONE_COMMAND = True  # this process runs one command and ends with _leave
+    memory.ONE_COMMAND = True  # this process runs one command and ends with _leave
     safe_streams()
     try:
         app()

@@ -32,11 +32,9 @@ deterministic: sorted, and dated by a reference day (Stichtag) that is an input.
 from __future__ import annotations
 
 import functools
-import gc
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -45,6 +43,7 @@ from typing import Any, Final, Literal
 
 from ..checks.schedule import judge
 from ..comparing.words import same_text, word_diff
+from ..memory import collector_paused
 from ..model import (
     Config,
     Goal,
@@ -92,25 +91,6 @@ CONFIG_FIELDS: Final = {
     "open_data": "Angaben für die offenen Daten",
 }
 Plain = dict[str, Any]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while reports are built and rendered.
-
-    A report's context is millions of small dicts and lists without cycles, and
-    rendering makes millions of short-lived objects; every automatic collection walks
-    the context again, which at 20,000 measures costs a third of building and rendering
-    (about 1 s of the Haushaltsbericht). Nothing is lost: what a render leaves in cycles
-    (a dozen objects a page) is collected once the collector runs again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

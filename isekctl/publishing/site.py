@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from ..memory import collector_paused
 from ..model import Revision
 from ..project import Project
 from . import german
@@ -45,7 +46,6 @@ from .reports import (
     DataVersion,
     Plain,
     Request,
-    collector_paused,
     common,
     list_order,
 )

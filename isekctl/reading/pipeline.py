@@ -14,7 +14,6 @@ findings of the earlier run without reading a file.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import sys
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from ..findings import E, Finding, Rule, Severity, finding_of_row, finding_row
 from ..kinds import FileKind
+from ..memory import collector_paused, keep
 from .cache import Cache, Row, StatKey, digest, run_key
 from .sources import Entry, Source
 
@@ -52,7 +52,6 @@ CONFIG_INVALID = Rule(
 INVALID_DATA = Rule("ISEK098", "invalid-data", E, "Die Daten enthalten Fehler; der Befehl braucht gültige.",
                     "Die Befunde von isekctl validate beheben.", switchable=False, stops=True)  # fmt: skip
 
-FREEZE_OBJECTS: Final = 200_000  # objects made while loading; from here they are frozen anyway
 # Files per worker process at least: a forked process costs milliseconds, a spawned one
 # (Windows, macOS) imports everything again, a third of a second.
 FILES_PER_FORK: Final = 40
@@ -60,13 +59,6 @@ FILES_PER_SPAWN: Final = 600
 # How worker processes are started: None picks fork on Linux and the platform's default
 # (spawn) elsewhere; tests and the benchmark set "spawn" to run the Windows/macOS path.
 START_METHOD: str | None = None
-# A process that runs one command and ends without freeing its objects (the command line's
-# `main`, see cli._leave) sets this. What a load read is then frozen, out of the collector's
-# way (see _collector_paused), and kept to the end: taking 20,000 measures' models apart
-# when the command returns costs a twentieth of a report. A longer process must not:
-# cyclic garbage that exists at a freeze is never collected, and kept data never freed.
-ONE_COMMAND = False
-_KEPT: list[Outcome] = []
 Progress = Callable[[int, int], None]
 
 
@@ -343,28 +335,6 @@ def assemble(label: str, results: list[FileResult], config: Config | None) -> Pr
     return project
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a data set is read, and none of it afterwards.
-
-    Reading makes hundreds of thousands of objects that all stay alive and hold no
-    cycles; every collection would walk all of them again (a fifth of the time at
-    20,000 files), and the first ones after reading walk everything read (70 ms of a
-    `validate` of 3,000 files). So collection is off while reading; a one-command
-    process (ONE_COMMAND) then freezes everything, so later collections skip it.
-    Otherwise only a large load is frozen.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if ONE_COMMAND or gc.get_count()[0] > FREEZE_OBJECTS:
-            gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def load(
     source: Source,
     *,
@@ -377,13 +347,12 @@ def load(
 ) -> Outcome:
     """Read and check every file of `source`; never raises for bad data."""
     entries = source.entries()
-    with _collector_paused():
+    with collector_paused(loading=True):
         outcome = _load(
             source, entries, today or date.today(), use_cache, cache_root, jobs, need_project,
             progress,
         )  # fmt: skip
-    if ONE_COMMAND:
-        _KEPT.append(outcome)
+    keep(outcome)
     return outcome
 
 

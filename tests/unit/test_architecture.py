@@ -22,6 +22,7 @@ ROOT_MODULES = {
     "dates": set(),
     "text": set(),
     "resources": set(),
+    "memory": set(),
     "kinds": set(),
     "model": {"dates", "kinds"},
     "project": {"findings", "kinds", "model"},

@@ -238,12 +238,12 @@ def test_a_one_command_process_keeps_what_it_loaded_and_a_library_caller_does_no
 ) -> None:
     """The command line ends with os._exit, so the data it loaded need not be taken apart
     when a command returns; a longer-lived caller must get its memory back."""
-    from isekctl.reading import pipeline
+    from isekctl import memory
 
     kept: list[object] = []
-    monkeypatch.setattr(pipeline, "_KEPT", kept)
+    monkeypatch.setattr(memory, "_KEPT", kept)
     outcome = load(Directory(example), cache_root=tmp_path)
     assert kept == []
-    monkeypatch.setattr(pipeline, "ONE_COMMAND", True)
+    monkeypatch.setattr(memory, "ONE_COMMAND", True)
     outcome = load(Directory(example), cache_root=tmp_path)
     assert len(kept) == 1 and kept[0] is outcome

@@ -1,9 +1,7 @@
-"""The Haushaltsbericht's sums from one pass equal the sums of one pass per cell, and
-reports are built with the cyclic garbage collector paused, then restored."""
+"""The Haushaltsbericht's sums from one pass equal the sums of one pass per cell."""
 
 from __future__ import annotations
 
-import gc
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from isekctl.publishing import german
-from isekctl.publishing.reports import _add, _kind_rows, _plan_rows, _sums_by, collector_paused
+from isekctl.publishing.reports import _add, _kind_rows, _plan_rows, _sums_by
 
 KINDS = list(german.BUDGET_KINDS)
 
@@ -94,23 +92,6 @@ def test_kind_rows_keep_the_order_of_kinds_and_every_amount(lines: list[Any]) ->
         own = [x["amount"] for x in lines if x["kind"] == row["kind"]]
         assert row["total"] == sum(own, Decimal(0))
         assert sum(v for v in row["years"].values() if v is not None) == row["total"]
-
-
-def test_collector_paused_restores_the_collector_even_after_an_error() -> None:
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
-        raise RuntimeError
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()  # a caller's choice is kept
-    finally:
-        gc.enable()
 
 
 @given(
