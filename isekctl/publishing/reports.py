@@ -735,10 +735,10 @@ class _Sums:
             own = self.cells[plan]
             for year, amount in cells.items():
                 if amount is not None:
-                    own[year] = (own[year] or _ZERO) + amount
+                    own[year] = _add(own[year], amount)
             total = other.totals[plan]
             if total is not None:
-                self.totals[plan] = (self.totals[plan] or _ZERO) + total
+                self.totals[plan] = _add(self.totals[plan], total)
 
     def rows(self, *, budgeted_only: bool = False) -> list[Plain]:
         return [
